@@ -1,0 +1,187 @@
+"""Admin for editors: Markdown with live preview, validation that names errors."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import (
+    FAQ,
+    Article,
+    Citation,
+    Food,
+    IntakeValue,
+    Interaction,
+    Page,
+    Person,
+    Reference,
+    SearchDocument,
+    SearchTerm,
+    SlugHistory,
+    SupplementForm,
+    Topic,
+)
+
+admin.site.site_header = "Magnesium & Electrolytes Guide: editors"
+admin.site.site_title = "Guide editors"
+admin.site.index_title = "Content"
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    can_delete = False
+    fields = ("number", "reference", "occurrences")
+    readonly_fields = fields
+    verbose_name_plural = "Sources (from the body's [@key] citations)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = ("question", "answer", "topics", "order")
+    filter_horizontal = ("topics",)
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = ("title", "status", "parent", "updated", "last_reviewed", "next_review_due", "view_link")
+    list_filter = ("status", "topics", "author", "reviewer")
+    search_fields = ("title", "slug", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("topics", "related")
+    autocomplete_fields = ("parent",)
+    date_hierarchy = "updated"
+    readonly_fields = ("word_count", "reading_minutes")
+    inlines = [CitationInline, FAQInline]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "summary", "key_points", "body")}),
+        ("Place in the site", {"fields": ("parent", "topics", "related")}),
+        ("People and dates", {"fields": (
+            "author", "reviewer", "published", "updated", "last_reviewed", "next_review_due",
+        )}),
+        ("Derived", {"fields": ("word_count", "reading_minutes"), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="On site")
+    def view_link(self, obj):
+        url = obj.get_absolute_url() if obj.is_published else f"{obj.get_absolute_url()}preview/"
+        return format_html('<a href="{}">{}</a>', url, "View" if obj.is_published else "Preview")
+
+    def save_model(self, request, obj, form, change):
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            super().save_model(request, obj, form, change)
+            SlugHistory.objects.filter(old_slug=obj.slug).delete()
+            SlugHistory.objects.update_or_create(old_slug=form.initial["slug"], defaults={"article": obj})
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "credentials", "role")
+    list_filter = ("role",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("key", "title", "container", "year", "doi", "pmid")
+    search_fields = ("key", "title", "authors", "doi", "pmid")
+    list_filter = ("year",)
+
+
+@admin.register(FAQ)
+class FAQAdmin(MarkdownxModelAdmin):
+    list_display = ("question", "article", "order")
+    list_filter = ("topics", "article")
+    search_fields = ("question", "answer")
+    filter_horizontal = ("topics",)
+    autocomplete_fields = ("article",)
+
+
+@admin.register(Food)
+class FoodAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "serving", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
+    list_filter = ("category",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("sources",)
+
+
+@admin.register(SupplementForm)
+class SupplementFormAdmin(MarkdownxModelAdmin):
+    list_display = ("name", "elemental_percent", "evidence", "order")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("sources",)
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ("name", "effect", "separation_hours", "order")
+    list_filter = ("effect",)
+    search_fields = ("name", "names")
+    filter_horizontal = ("sources",)
+
+
+@admin.register(IntakeValue)
+class IntakeValueAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "sex", "stage", "age_min", "age_max", "amount_mg")
+    list_filter = ("kind", "sex", "stage")
+    filter_horizontal = ("sources",)
+
+
+@admin.register(Page)
+class PageAdmin(MarkdownxModelAdmin):
+    list_display = ("title", "slug", "updated")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(SlugHistory)
+class SlugHistoryAdmin(admin.ModelAdmin):
+    list_display = ("old_slug", "article")
+    search_fields = ("old_slug", "article__slug")
+    autocomplete_fields = ("article",)
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """Lay words, other spellings and synonyms that site search also looks up."""
+
+    list_display = ("term", "expansion_summary")
+    search_fields = ("term", "expansions")
+
+    @admin.display(description="Also searches for")
+    def expansion_summary(self, obj):
+        return ", ".join(obj.expansion_list())
+
+
+@admin.register(SearchDocument)
+class SearchDocumentAdmin(admin.ModelAdmin):
+    """The search index, read-only: it is rebuilt from the content (manage.py rebuildsearch)."""
+
+    list_display = ("title", "kind", "topic", "url", "published")
+    list_filter = ("kind",)
+    search_fields = ("title",)
+    fields = ("kind", "object_id", "title", "summary", "body", "url", "topic", "topic_url", "published")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

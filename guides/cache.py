@@ -1,0 +1,123 @@
+"""Page cache for public pages, invalidated at once by a content-version key.
+
+Every content save, delete or load bumps ``content-version`` in the shared
+cache, so every gunicorn instance that shares Redis stops serving the old
+pages immediately. Editors (anyone with a session) are never served from, or
+stored into, the cache.
+"""
+
+import functools
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+log = logging.getLogger(__name__)
+VERSION_KEY = "content-version"
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, but a Redis error is logged and treated as a miss."""
+
+    def _safe(name, default=None):  # noqa: N805  (decorator factory in class body)
+        def wrap(method):
+            @functools.wraps(method)
+            def inner(self, *args, **kwargs):
+                try:
+                    return method(self, *args, **kwargs)
+                except Exception as exc:  # redis.RedisError, socket errors, timeouts
+                    log.warning("cache %s failed: %s", name, exc.__class__.__name__)
+                    return default
+            return inner
+        return wrap
+
+    get = _safe("get")(RedisCache.get)
+    set = _safe("set")(RedisCache.set)
+    add = _safe("add", False)(RedisCache.add)
+    delete = _safe("delete", False)(RedisCache.delete)
+    get_many = _safe("get_many", {})(RedisCache.get_many)
+    set_many = _safe("set_many", [])(RedisCache.set_many)
+    incr = _safe("incr", 0)(RedisCache.incr)
+    touch = _safe("touch", False)(RedisCache.touch)
+    has_key = _safe("has_key", False)(RedisCache.has_key)
+    clear = _safe("clear", False)(RedisCache.clear)
+    del _safe
+
+
+def content_version():
+    """The current content version; created on first use."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_content_version():
+    """Invalidate every cached page, on every instance sharing the cache."""
+    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def is_cacheable_request(request):
+    """Anonymous GET/HEAD without a session cookie: the only requests served from the cache."""
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
+        return False
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cached_page(view):
+    """Mark a public view's responses as cacheable by ``PageCacheMiddleware``."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cacheable = True
+        return response
+
+    return wrapper
+
+
+def _key(request):
+    path = request.get_full_path().encode("utf-8", "surrogateescape")
+    return f"page:{content_version()}:{hashlib.sha256(path).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    """Serve cached public pages before sessions, CSRF or auth run; store fresh ones.
+
+    Sits after the security and CSP middleware, so cached responses still get
+    every header. Only responses marked by ``cached_page``, with status 200 and
+    no cookies, are stored: a CSRF token or session never ends up in the cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type, etag, modified = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["ETag"] = etag
+            response["Last-Modified"] = modified
+            response["X-Cache"] = "hit"
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        response = self.get_response(request)
+        if (getattr(response, "page_cacheable", False) and response.status_code == 200
+                and not response.streaming and not response.cookies):
+            etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+            response["ETag"] = etag
+            response.setdefault("Last-Modified", http_date())
+            response["X-Cache"] = "miss"
+            cache.set(key, (response.content, response["Content-Type"], etag, response["Last-Modified"]))
+        return response

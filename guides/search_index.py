@@ -1,0 +1,299 @@
+"""Keep ``SearchDocument`` in step with the content it describes.
+
+Each public guide, FAQ, food and supplement form has one search document:
+plain text in three weighted parts (title, summary, body) plus what a result
+shows (URL, type, topic). Signals update the documents of whatever was saved
+or deleted; ``rebuild()`` brings every document up to date at once and is run
+at the end of ``loadcontent`` and by ``manage.py rebuildsearch``. Both write only the
+rows that actually change, so loading unchanged content changes nothing.
+"""
+
+import re
+import threading
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.urls import reverse
+
+from . import markdown
+from .cache import bump_content_version
+from .models import FAQ, Article, Food, SearchDocument, SearchTerm, SupplementForm, Topic
+from .search_backends import MARK_END, MARK_START, get_backend
+
+Kind = SearchDocument.Kind
+FIELDS = ("title", "summary", "body", "url", "topic", "topic_url", "published")
+BATCH = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f" + MARK_START + MARK_END + "]")
+_state = threading.local()
+
+
+def plain(text):
+    """Indexable text: no control characters (the highlight markers stay unique), single spaces."""
+    return re.sub(r"\s+", " ", _CONTROL.sub(" ", text or "")).strip()
+
+
+_BLOCK_TAG = re.compile(
+    r"(?=</?(?:p|li|td|th|tr|h[1-6]|div|br|table|caption|ul|ol|dl|dd|dt|blockquote|section|aside|figure)\b)"
+)
+
+
+def html_text(html):
+    """Visible text of rendered HTML, with a space where block elements meet ("cell.</td><td>Next")."""
+    return markdown.to_text(_BLOCK_TAG.sub(" ", html or ""))
+
+
+# --- What each kind of content looks like as a document -------------------------
+
+
+def _first_topic(topics):
+    topic = min(topics, key=lambda t: (t.order, t.name), default=None)
+    return (topic.name, topic.get_absolute_url()) if topic else ("", "")
+
+
+def guide_document(article):
+    if article.status != Article.Status.PUBLISHED:
+        return None
+    topic, topic_url = _first_topic(article.topics.all())
+    summary = " ".join([article.summary, *article.key_point_list()])
+    return {
+        "title": article.title, "summary": summary, "body": html_text(article.body_html),
+        "url": article.get_absolute_url(), "topic": topic, "topic_url": topic_url,
+        "published": article.published,
+    }
+
+
+def faq_document(faq):
+    article = faq.article
+    if article is not None and article.status != Article.Status.PUBLISHED:
+        return None
+    topic, topic_url = _first_topic(faq.topics.all())
+    if not topic and article is not None:
+        topic, topic_url = _first_topic(article.topics.all())
+    url = f"{article.get_absolute_url()}#faq-{faq.pk}" if article else reverse("guides:faq")
+    return {
+        "title": faq.question, "summary": "", "body": html_text(faq.answer_html), "url": url,
+        "topic": topic, "topic_url": topic_url, "published": article.published if article else None,
+    }
+
+
+def food_document(food):
+    """A food's name and category, with its magnesium only.
+
+    Potassium, calcium and sodium amounts are left out on purpose: in sixty
+    short documents they would swamp those words' weight in guides and FAQs.
+    """
+    magnesium = ""
+    if food.magnesium_mg is not None:
+        magnesium = f" {Decimal(str(food.magnesium_mg)).normalize():f} mg magnesium ({food.percent_dv('magnesium')}% DV)."
+    return {
+        "title": food.name, "summary": f"{food.get_category_display()}, {food.serving}:{magnesium}",
+        "body": "", "url": food.get_absolute_url(), "topic": food.get_category_display(),
+        "topic_url": reverse("guides:foods") + f"?category={food.category}", "published": None,
+    }
+
+
+def supplement_document(form):
+    body = [form.formula, form.absorption, form.laxative_effect, form.cautions, html_text(form.body_html)]
+    return {
+        "title": form.name, "summary": form.best_for, "body": " ".join(b for b in body if b),
+        "url": form.get_absolute_url(), "topic": "Supplement forms",
+        "topic_url": reverse("guides:supplements"), "published": None,
+    }
+
+
+SOURCES = {
+    Kind.GUIDE: (Article, guide_document),
+    Kind.FAQ: (FAQ, faq_document),
+    Kind.FOOD: (Food, food_document),
+    Kind.SUPPLEMENT: (SupplementForm, supplement_document),
+}
+KIND_OF_MODEL = {model: kind for kind, (model, _build) in SOURCES.items()}
+
+
+def source_queryset(kind):
+    """Every object of ``kind``, with what its document needs fetched up front."""
+    if kind == Kind.GUIDE:
+        return Article.objects.prefetch_related("topics")
+    if kind == Kind.FAQ:
+        return FAQ.objects.select_related("article").prefetch_related("topics", "article__topics")
+    return SOURCES[kind][0].objects.all()
+
+
+def public_ids(kind):
+    """A subquery of the ids that should have a document."""
+    if kind == Kind.GUIDE:
+        ids = Article.objects.filter(status=Article.Status.PUBLISHED)
+    elif kind == Kind.FAQ:
+        ids = FAQ.objects.filter(Q(article__isnull=True) | Q(article__status=Article.Status.PUBLISHED))
+    else:
+        ids = SOURCES[kind][0].objects.all()
+    return ids.values("pk")
+
+
+# --- Writing documents ---------------------------------------------------------------
+
+
+def build(kind, obj):
+    """The document fields for ``obj``, or None if it is not public."""
+    values = SOURCES[kind][1](obj)
+    if values is None:
+        return None
+    for name in ("title", "summary", "body"):
+        values[name] = plain(values[name])
+    values["title"] = values["title"][:300]
+    return values
+
+
+def sync(kind, objects):
+    """Create, update or delete the documents of ``objects``. Returns (created, updated, deleted)."""
+    wanted = {obj.pk: build(kind, obj) for obj in objects}
+    existing = {d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=list(wanted))}
+    new, changed, gone = [], [], []
+    for pk, values in wanted.items():
+        doc = existing.get(pk)
+        if values is None:
+            if doc is not None:
+                gone.append(doc.pk)
+        elif doc is None:
+            new.append(SearchDocument(kind=kind, object_id=pk, **values))
+        elif any(getattr(doc, name) != values[name] for name in FIELDS):
+            for name in FIELDS:
+                setattr(doc, name, values[name])
+            changed.append(doc)
+    if gone:
+        SearchDocument.objects.filter(pk__in=gone).delete()
+    if new:
+        created = SearchDocument.objects.bulk_create(new)
+        if any(d.pk is None for d in created):  # databases that cannot return ids
+            created = SearchDocument.objects.filter(kind=kind, object_id__in=[d.object_id for d in new])
+    else:
+        created = []
+    if changed:
+        SearchDocument.objects.bulk_update(changed, FIELDS)
+    get_backend().documents_saved([d.pk for d in [*created, *changed]])
+    return len(new), len(changed), len(gone)
+
+
+def remove(kind, ids):
+    SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+
+def rebuild(reindex=False):
+    """Bring every document up to date; with ``reindex``, also rebuild the database's own index.
+
+    Returns counts: {"created": n, "updated": n, "deleted": n}.
+    """
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    backend = get_backend()
+    with transaction.atomic():
+        for kind in SOURCES:
+            stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=public_ids(kind))
+            counts["deleted"] += stale.delete()[0]
+            batch = []
+            for obj in source_queryset(kind).order_by("pk").iterator(chunk_size=BATCH):
+                batch.append(obj)
+                if len(batch) == BATCH:
+                    _count(counts, sync(kind, batch))
+                    batch = []
+            _count(counts, sync(kind, batch))
+        if reindex:
+            backend.reindex_all()
+        elif hasattr(backend, "prune_vocabulary") and (counts["updated"] or counts["deleted"]):
+            backend.prune_vocabulary()
+    return counts
+
+
+def _count(counts, result):
+    created, updated, deleted = result
+    counts["created"] += created
+    counts["updated"] += updated
+    counts["deleted"] += deleted
+
+
+@contextmanager
+def paused():
+    """Skip per-object index updates inside the block (loadcontent then calls ``rebuild()`` once)."""
+    _state.depth = getattr(_state, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+
+
+def _paused():
+    return getattr(_state, "depth", 0) > 0
+
+
+# --- Signals ------------------------------------------------------------------------
+
+
+def _refresh(kind, objects):
+    objects = list(objects)
+    if objects and not _paused():
+        sync(kind, objects)
+
+
+@receiver(post_save, dispatch_uid="search-index-save")
+def content_saved(sender, instance, raw=False, **kwargs):
+    if raw or _paused():
+        return
+    if sender is Article:
+        _refresh(Kind.GUIDE, [instance])
+        _refresh(Kind.FAQ, instance.faqs.all())
+    elif sender is Topic:
+        _refresh(Kind.GUIDE, instance.articles.all())
+        _refresh(Kind.FAQ, instance.faqs.select_related("article"))
+    elif sender in KIND_OF_MODEL:
+        _refresh(KIND_OF_MODEL[sender], [instance])
+
+
+@receiver(post_save, sender=SearchTerm, dispatch_uid="search-terms-save")
+@receiver(post_delete, sender=SearchTerm, dispatch_uid="search-terms-delete")
+def search_terms_changed(sender, **kwargs):
+    """Cached search pages were built with the old terms."""
+    if not kwargs.get("raw"):
+        bump_content_version()
+
+
+@receiver(pre_delete, dispatch_uid="search-index-pre-delete")
+def content_deleting(sender, instance, **kwargs):
+    """Remember what a deleted guide or topic leaves behind: FAQs and guides that change."""
+    if sender is Article:
+        instance._search_faqs = list(instance.faqs.values_list("pk", flat=True))
+    elif sender is Topic:
+        instance._search_guides = list(instance.articles.values_list("pk", flat=True))
+        instance._search_faqs = list(instance.faqs.values_list("pk", flat=True))
+
+
+@receiver(post_delete, dispatch_uid="search-index-delete")
+def content_deleted(sender, instance, **kwargs):
+    if _paused():
+        return
+    if sender in KIND_OF_MODEL:
+        remove(KIND_OF_MODEL[sender], [instance.pk])
+    if sender in (Article, Topic):
+        guides = getattr(instance, "_search_guides", [])
+        _refresh(Kind.GUIDE, Article.objects.filter(pk__in=guides).prefetch_related("topics"))
+        faqs = getattr(instance, "_search_faqs", [])
+        _refresh(Kind.FAQ, source_queryset(Kind.FAQ).filter(pk__in=faqs))
+
+
+@receiver(m2m_changed, dispatch_uid="search-index-topics")
+def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A guide's or FAQ's topics decide the topic shown with its result."""
+    if _paused() or not action.startswith("post_"):
+        return
+    for model, kind in ((Article, Kind.GUIDE), (FAQ, Kind.FAQ)):
+        if sender is not model.topics.through:
+            continue
+        if not reverse:
+            _refresh(kind, [instance])
+        elif pk_set:
+            _refresh(kind, source_queryset(kind).filter(pk__in=pk_set))
+        else:  # a topic's links were cleared: refresh what showed it
+            shown = SearchDocument.objects.filter(kind=kind, topic_url=instance.get_absolute_url())
+            _refresh(kind, source_queryset(kind).filter(pk__in=shown.values("object_id")))

@@ -1,0 +1,273 @@
+"""Public pages. Every list is bounded; every page makes a fixed number of queries."""
+
+import csv
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
+
+from .cache import cached_page
+from .models import (
+    FAQ,
+    Article,
+    Citation,
+    Food,
+    Page,
+    Person,
+    Reference,
+    SlugHistory,
+    SupplementForm,
+    Topic,
+)
+
+HOME_GUIDES = 30
+GUIDES_PER_PAGE = 100
+TOPIC_GUIDES_PER_PAGE = 50
+TOPIC_PREVIEW = 12
+CITED_BY_PREVIEW = 25
+PERSON_GUIDES = 100
+
+
+def _page(request, queryset, per_page):
+    """One page of ``queryset``; a bad or out-of-range page number gives the nearest page."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_safe
+@cached_page
+def home(request):
+    published = Article.objects.published()
+    topics = list(Topic.objects.annotate(guide_count=Count("articles", filter=Q(articles__in=published.values("pk")))))
+    articles = list(published.for_listing().order_by("title")[:HOME_GUIDES])
+    pillar = published.for_listing().filter(parent__isnull=True).order_by("published").first()
+    people = list(Person.objects.all())
+    return render(request, "guides/home.html", {
+        "topics": topics, "articles": articles, "pillar": pillar, "people": people,
+        "guide_total": published.count(),
+    })
+
+
+@require_safe
+@cached_page
+def guide_list(request):
+    page = _page(request, Article.objects.published().for_listing().order_by("title", "pk"), GUIDES_PER_PAGE)
+    published = Article.objects.published()
+    topics = list(Topic.objects.annotate(
+        guide_count=Count("articles", filter=Q(articles__in=published.values("pk")))
+    ).prefetch_related(
+        Prefetch("articles", queryset=published.for_listing().order_by("title")[:TOPIC_PREVIEW], to_attr="preview")
+    ))
+    by_topic = [(t, t.preview) for t in topics]
+    return render(request, "guides/guide_list.html", {
+        "articles": page.object_list, "page_obj": page, "by_topic": by_topic,
+    })
+
+
+def _article_queryset():
+    return Article.objects.select_related("author", "reviewer", "parent").prefetch_related(
+        "topics",
+        Prefetch("related", queryset=Article.objects.published().for_listing()),
+        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+        Prefetch("faqs", queryset=FAQ.objects.order_by("order")),
+    )
+
+
+@require_safe
+@cached_page
+def article_detail(request, slug):
+    article = _article_queryset().published().filter(slug=slug).first()
+    if article is None:
+        old = SlugHistory.objects.select_related("article").filter(old_slug=slug).first()
+        if old is not None and old.article.is_published:
+            return redirect(old.article, permanent=True)
+        raise Http404("No such guide")
+    return render(request, "guides/article.html", {"article": article, "preview": False})
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, slug):
+    """Staff see drafts exactly as readers will, never cached."""
+    article = get_object_or_404(_article_queryset(), slug=slug)
+    return render(request, "guides/article.html", {"article": article, "preview": True})
+
+
+@require_safe
+@cached_page
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), "title", "pk")
+    page = _page(request, guides, TOPIC_GUIDES_PER_PAGE)
+    faqs = list(topic.faqs.published().select_related("article").only(
+        "question", "answer_html", "article__slug", "article__title", "order"))
+    return render(request, "guides/topic.html", {
+        "topic": topic, "articles": page.object_list, "page_obj": page, "faqs": faqs,
+    })
+
+
+@require_safe
+@cached_page
+def person_detail(request, slug):
+    person = get_object_or_404(Person, slug=slug)
+    authored = list(person.authored.published().for_listing().order_by("-updated", "title")[:PERSON_GUIDES])
+    reviewed = list(person.reviewed.published().for_listing().order_by("-updated", "title")[:PERSON_GUIDES])
+    return render(request, "guides/person.html", {"person": person, "authored": authored, "reviewed": reviewed})
+
+
+@require_safe
+@cached_page
+def faq_list(request):
+    topics = list(Topic.objects.prefetch_related(
+        Prefetch("faqs", queryset=FAQ.objects.published().select_related("article"))
+    ))
+    return render(request, "guides/faq.html", {"topics": topics})
+
+
+@require_safe
+@cached_page
+def reference_list(request):
+    cited = Article.objects.published().for_listing().order_by("title")[:CITED_BY_PREVIEW]
+    references = list(Reference.objects.annotate(
+        cited_count=Count("articles", filter=Q(articles__in=Article.objects.published().values("pk")))
+    ).prefetch_related(Prefetch("articles", queryset=cited, to_attr="cited_by")))
+    for ref in references:
+        ref.more_count = max(0, ref.cited_count - len(ref.cited_by))
+    return render(request, "guides/references.html", {"references": references})
+
+
+@require_safe
+@cached_page
+def supplement_list(request):
+    forms = list(SupplementForm.objects.all())
+    return render(request, "guides/supplements.html", {"forms": forms})
+
+
+@require_safe
+@cached_page
+def supplement_detail(request, slug):
+    form = get_object_or_404(SupplementForm.objects.prefetch_related("sources"), slug=slug)
+    return render(request, "guides/supplement.html", {"form": form})
+
+
+@require_safe
+@cached_page
+def page_detail(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "guides/page.html", {"page": page})
+
+
+FOOD_SORTS = {
+    "name": ("name",),
+    "magnesium": ("-magnesium_mg", "name"),
+    "potassium": ("-potassium_mg", "name"),
+    "calcium": ("-calcium_mg", "name"),
+    "sodium": ("-sodium_mg", "name"),
+}
+
+
+def _food_rows(request):
+    sort = request.GET.get("sort", "magnesium")
+    if sort not in FOOD_SORTS:
+        sort = "magnesium"
+    category = request.GET.get("category", "")
+    if category not in Food.Category.values:
+        category = ""
+    foods = Food.objects.all()
+    if category:
+        foods = foods.filter(category=category)
+    order = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc() for f in FOOD_SORTS[sort]]
+    return sort, category, list(foods.order_by(*order))
+
+
+@require_safe
+@cached_page
+def food_list(request):
+    sort, category, foods = _food_rows(request)
+    top = max((float(f.magnesium_mg) for f in foods if f.magnesium_mg is not None), default=0)
+    chart = [f for f in foods if f.magnesium_mg is not None]
+    return render(request, "guides/foods.html", {
+        "foods": foods, "sort": sort, "category": category, "categories": Food.Category.choices,
+        "chart": chart, "chart_max": top, "daily_values": Food.DAILY_VALUES,
+        "sorts": [(key, key.capitalize()) for key in FOOD_SORTS],
+    })
+
+
+@require_safe
+def food_csv(request):
+    _sort, _category, foods = _food_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="magnesium-food-sources.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["food", "category", "serving", "magnesium_mg", "magnesium_dv_pct", "potassium_mg",
+                     "potassium_dv_pct", "calcium_mg", "calcium_dv_pct", "sodium_mg", "sodium_dv_pct"])
+    for f in foods:
+        row = [_csv_safe(f.name), f.get_category_display(), _csv_safe(f.serving)]
+        for nutrient in Food.NUTRIENTS:
+            value = getattr(f, f"{nutrient}_mg")
+            row += ["" if value is None else value, "" if value is None else f.percent_dv(nutrient)]
+        writer.writerow(row)
+    return response
+
+
+def _csv_safe(text):
+    """Stop spreadsheet formula injection."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+ROBOTS = """User-agent: *
+Allow: /
+Disallow: /admin/
+Disallow: /search/
+
+Sitemap: {site}/sitemap.xml
+"""
+
+
+@require_safe
+def robots_txt(request):
+    return HttpResponse(ROBOTS.format(site=settings.SITE_URL), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    from django.core.cache import cache
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # any database failure means not ready
+        checks["database"] = "error"
+    try:
+        cache.set("readyz", "1", 5)
+        checks["cache"] = "ok" if cache.get("readyz") == "1" else "error"
+    except Exception:
+        checks["cache"] = "error"
+    status = 200 if all(v == "ok" for v in checks.values()) else 503
+    return JsonResponse(checks, status=status)
+
+
+def page_not_found(request, exception=None):
+    return HttpResponse(loader.render_to_string("404.html", {}, request), status=404)
+
+
+def server_error(request):
+    """Rendered without the database or context processors that might need it."""
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponse(html, status=500)
+
