@@ -1,0 +1,161 @@
+"""Admin: the Editors group, validation that names errors, and the markdownx endpoints."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from PIL import Image
+
+from guides.models import Article, Person, Topic
+
+PREVIEW = "/admin/markdownx/markdownify/"
+UPLOAD = "/admin/markdownx/upload/"
+
+
+def uploads():
+    folder = Path(settings.MEDIA_ROOT) / settings.MARKDOWNX_MEDIA_PATH
+    return sorted(folder.glob("*")) if folder.exists() else []
+
+
+def image_bytes(fmt="PNG", size=(20, 10)):
+    buf = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def upload_file(name, data, content_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+class TestEditorsGroup:
+    def test_content_models_only(self, editor):
+        perms = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", flat=True))
+        assert perms == {"guides"}
+        assert editor.has_perm("guides.change_article")
+        assert not editor.has_perm("auth.change_user")
+        assert not editor.has_perm("auth.add_group")
+
+    def test_editor_can_use_content_admin_but_not_users(self, editor_client):
+        assert editor_client.get("/admin/guides/article/").status_code == 200
+        assert editor_client.get("/admin/guides/article/add/").status_code == 200
+        assert editor_client.get("/admin/auth/user/").status_code == 403
+        assert editor_client.get("/admin/auth/group/").status_code == 403
+
+
+class TestArticleAdmin:
+    def form(self, **overrides):
+        author = Person.objects.get(slug="editorial-team")
+        reviewer = Person.objects.get(slug="medical-review-team")
+        data = {
+            "title": "A new guide written in admin",
+            "slug": "a-new-guide",
+            "status": "published",
+            "summary": "A short, plain summary of the new guide that is long enough to pass.",
+            "key_points": "One.\nTwo.",
+            "body": "## Why?\n\nBecause [@HuangKuo2007].",
+            "topics": [Topic.objects.get(slug="deficiency").pk],
+            "author": author.pk,
+            "reviewer": reviewer.pk,
+            "published": "2026-01-01",
+            "updated": "2026-01-02",
+            "last_reviewed": "2026-01-02",
+            "next_review_due": "2027-01-02",
+            "citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0",
+            "faqs-TOTAL_FORMS": "0", "faqs-INITIAL_FORMS": "0",
+        }
+        data.update(overrides)
+        return data
+
+    def test_save_renders_once_with_citations(self, content, editor_client):
+        response = editor_client.post("/admin/guides/article/add/", self.form())
+        assert response.status_code == 302, response.content.decode()[:2000]
+        article = Article.objects.get(slug="a-new-guide")
+        assert 'href="#source-1"' in article.body_html
+        assert article.citations.get().reference.key == "HuangKuo2007"
+
+    def test_unknown_cite_key_is_a_named_error(self, content, editor_client):
+        response = editor_client.post("/admin/guides/article/add/", self.form(body="Claim [@Nobody1900]."))
+        assert response.status_code == 200
+        assert "unknown citation key &#x27;Nobody1900&#x27;" in response.content.decode()
+        assert not Article.objects.filter(slug="a-new-guide").exists()
+
+    def test_unknown_link_is_a_named_error(self, content, editor_client):
+        response = editor_client.post("/admin/guides/article/add/", self.form(body="See [[nowhere-guide]]."))
+        assert "unknown link target &#x27;nowhere-guide&#x27;" in response.content.decode()
+
+    def test_summary_length_is_validated(self, content, editor_client):
+        response = editor_client.post("/admin/guides/article/add/", self.form(summary="Too short."))
+        assert "50–160 characters" in response.content.decode()
+
+    def test_slug_change_records_history(self, content, editor_client):
+        article = Article.objects.get(slug="magnesium-testing")
+        data = self.form(slug="magnesium-tests", title=article.title, body=article.body)
+        response = editor_client.post(f"/admin/guides/article/{article.pk}/change/", data)
+        assert response.status_code == 302
+        assert editor_client.get("/guides/magnesium-testing/").status_code == 301
+
+
+class TestMarkdownxEndpoints:
+    def test_anonymous_preview_refused(self, client, db):
+        response = client.post(PREVIEW, {"content": "<b>x</b>"})
+        assert response.status_code in (302, 403)
+        assert b"<b>x</b>" not in response.content
+
+    def test_anonymous_upload_refused_and_nothing_written(self, client, db):
+        before = uploads()
+        response = client.post(UPLOAD, {"image": upload_file("a.png", image_bytes(), "image/png")})
+        assert response.status_code in (302, 403)
+        assert uploads() == before
+
+    def test_markdownx_urls_not_included(self, client, db):
+        assert client.post("/markdownx/markdownify/", {"content": "x"}).status_code == 404
+        assert client.post("/markdownx/upload/", {}).status_code == 404
+
+    def test_preview_uses_the_pipeline(self, content, editor_client):
+        response = editor_client.post(PREVIEW, {"content": "Hi [@HuangKuo2007] <script>alert(1)</script>"})
+        html = response.content.decode()
+        assert '<sup class="cite">' in html
+        assert "<script>" not in html
+
+    def test_preview_get_not_allowed(self, editor_client):
+        assert editor_client.get(PREVIEW).status_code == 405
+
+    @pytest.mark.parametrize("fmt,ext", [("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")])
+    def test_valid_image_is_reencoded_with_server_name(self, editor_client, fmt, ext):
+        before = uploads()
+        response = editor_client.post(UPLOAD, {"image": upload_file("../../evil name.html", image_bytes(fmt), "text/html")})
+        assert response.status_code == 200
+        new = [p for p in uploads() if p not in before]
+        assert len(new) == 1 and new[0].suffix == f".{ext}" and "evil" not in new[0].name
+        assert response.json()["image_code"].startswith("![](/media/uploads/")
+        with Image.open(new[0]) as img:
+            assert img.format == fmt
+        new[0].unlink()
+
+    @pytest.mark.parametrize("data,name,ctype", [
+        (b"<html><script>alert(1)</script></html>", "x.png", "image/png"),
+        (b"GIF89a" + b"\x00" * 20, "x.gif", "image/gif"),
+        (b"%PDF-1.4", "x.jpg", "image/jpeg"),
+    ])
+    def test_non_images_are_refused(self, editor_client, data, name, ctype):
+        before = uploads()
+        response = editor_client.post(UPLOAD, {"image": upload_file(name, data, ctype)})
+        assert response.status_code == 400
+        assert uploads() == before
+
+    def test_gif_image_is_refused(self, editor_client):
+        buf = io.BytesIO()
+        Image.new("RGB", (5, 5)).save(buf, format="GIF")
+        response = editor_client.post(UPLOAD, {"image": upload_file("x.gif", buf.getvalue(), "image/gif")})
+        assert response.status_code == 400
+
+    def test_oversized_upload_refused(self, editor_client, settings):
+        settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
+        before = uploads()
+        response = editor_client.post(UPLOAD, {"image": upload_file("a.png", image_bytes(size=(200, 200)), "image/png")})
+        assert response.status_code == 400
+        assert uploads() == before
