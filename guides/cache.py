@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, quote_etag
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "content-version"
@@ -88,11 +88,20 @@ def _key(request):
     return f"page:{content_version()}:{hashlib.sha256(path).hexdigest()}"
 
 
-class PageCacheMiddleware:
-    """Serve cached public pages before sessions, CSRF or auth run; store fresh ones.
+def _storable(response):
+    return (getattr(response, "page_cacheable", False) and response.status_code == 200
+            and not response.streaming and not response.cookies)
 
-    Sits after the security and CSP middleware, so cached responses still get
-    every header. Only responses marked by ``cached_page``, with status 200 and
+
+class PageCacheMiddleware:
+    """Serve cached public pages before CSP, sessions, CSRF or auth run; store fresh ones.
+
+    It sits inside ``SecurityHeadersMiddleware`` (request id, cross-origin
+    headers) and outside the CSP and conditional-GET middleware. A fresh page
+    reaches it with every header those add (CSP, ETag), and it stores the body
+    and headers together, so a hit is served as stored without building the
+    policy again, and answers ``If-None-Match`` / ``If-Modified-Since`` with a
+    304 itself. Only responses marked by ``cached_page``, with status 200 and
     no cookies, are stored: a CSRF token or session never ends up in the cache.
     """
 
@@ -105,19 +114,22 @@ class PageCacheMiddleware:
         key = _key(request)
         hit = cache.get(key)
         if hit is not None:
-            content, content_type, etag, modified = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["ETag"] = etag
-            response["Last-Modified"] = modified
+            content, headers = hit
+            etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+            response = get_conditional_response(
+                request, etag=etag, last_modified=parse_http_date_safe(modified) if modified else None)
+            if response is None:
+                response = HttpResponse(content)
+            for name, value in headers.items():
+                response.headers[name] = value
             response["X-Cache"] = "hit"
-            patch_vary_headers(response, ["Cookie"])
             return response
         response = self.get_response(request)
-        if (getattr(response, "page_cacheable", False) and response.status_code == 200
-                and not response.streaming and not response.cookies):
-            etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-            response["ETag"] = etag
+        if _storable(response):
+            if not response.has_header("ETag"):
+                response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
             response.setdefault("Last-Modified", http_date())
+            patch_vary_headers(response, ["Cookie"])
+            cache.set(key, (response.content, dict(response.items())))
             response["X-Cache"] = "miss"
-            cache.set(key, (response.content, response["Content-Type"], etag, response["Last-Modified"]))
         return response

@@ -149,6 +149,21 @@ def test_cached_page_makes_no_queries(client):
     assert len(queries) == 0
 
 
+def test_cache_hit_carries_the_same_headers_and_answers_conditional_requests(client):
+    miss = client.get("/guides/magnesium-deficiency/")
+    hit = client.get("/guides/magnesium-deficiency/")
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert hit.content == miss.content
+    for header in ("Content-Type", "Content-Security-Policy", "ETag", "Last-Modified", "Vary",
+                   "X-Frame-Options", "X-Content-Type-Options", "Permissions-Policy"):
+        assert hit[header] == miss[header], header
+    assert hit["X-Request-ID"] != miss["X-Request-ID"]  # never replayed from the cache
+    since = client.get("/guides/magnesium-deficiency/", HTTP_IF_MODIFIED_SINCE=miss["Last-Modified"])
+    assert since.status_code == 304 and since["ETag"] == miss["ETag"]
+    stale = client.get("/guides/magnesium-deficiency/", HTTP_IF_NONE_MATCH='"not-the-etag"')
+    assert stale.status_code == 200 and stale["X-Cache"] == "hit"
+
+
 def test_content_save_invalidates_cache(client):
     client.get("/guides/magnesium-deficiency/")
     article = Article.objects.get(slug="magnesium-deficiency")
