@@ -111,8 +111,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers keep reading while loadcontent writes.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers keep reading while loadcontent writes. Connections persist
+    # (CONN_MAX_AGE above): opening one per request costs more than the page's queries.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -131,6 +131,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
         }
     }
+    CONTENT_VERSION_CACHE = "default"
 else:
     CACHES = {
         "default": {
@@ -138,8 +139,17 @@ else:
             "LOCATION": "mg-guide",
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Each gunicorn worker has its own local-memory cache, but all of them, and
+        # manage.py commands, must see a content change at once: without Redis the
+        # content version (guides.cache) lives in a file cache they share.
+        "content-version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "TIMEOUT": None,
+        },
     }
+    CONTENT_VERSION_CACHE = "content-version"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -228,6 +238,7 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+FRAGMENT_CACHE_ENABLED = env_bool("DJANGO_FRAGMENT_CACHE", True)  # guides.cache.fragment
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 FACTS_FILE = BASE_DIR / "tests" / "fixtures" / "facts.json"  # checkcontent compares data with it
 

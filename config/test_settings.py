@@ -10,7 +10,12 @@ from config.settings import BASE_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    "content-version": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                        "LOCATION": BASE_DIR / "var" / "test-cache", "TIMEOUT": None},
+}
+CONTENT_VERSION_CACHE = "content-version"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

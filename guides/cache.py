@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -50,18 +50,43 @@ class ResilientRedisCache(RedisCache):
     del _safe
 
 
+def _version_cache():
+    """Where the content version lives: Redis when set, else a file cache all processes share."""
+    return caches[settings.CONTENT_VERSION_CACHE]
+
+
 def content_version():
     """The current content version; created on first use."""
-    version = cache.get(VERSION_KEY)
+    store = _version_cache()
+    version = store.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
-        cache.add(VERSION_KEY, version, timeout=None)
+        store.add(VERSION_KEY, version, timeout=None)
     return version
 
 
 def bump_content_version():
-    """Invalidate every cached page, on every instance sharing the cache."""
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    """Invalidate every cached page and fragment, in every process sharing the version."""
+    _version_cache().set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def fragment(name, vary, render):
+    """``render()``, kept in the cache under the content version: rendered once per content change.
+
+    For the parts of a page that depend only on content, on requests the page
+    cache does not serve (editors, readers with a session cookie, a page cache
+    turned off). ``vary`` holds whatever else the output depends on.
+    ``DJANGO_FRAGMENT_CACHE=0`` turns it off, so ``render()`` runs every time.
+    """
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return render()
+    digest = hashlib.sha256(repr(vary).encode()).hexdigest()
+    key = f"fragment:{name}:{content_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value)
+    return value
 
 
 def is_cacheable_request(request):

@@ -6,14 +6,16 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from .cache import cached_page
+from .cache import cached_page, fragment
 from .models import (
     FAQ,
     Article,
@@ -25,6 +27,7 @@ from .models import (
     SlugHistory,
     SupplementForm,
     Topic,
+    today,
 )
 
 HOME_GUIDES = 30
@@ -35,9 +38,25 @@ CITED_BY_PREVIEW = 25
 PERSON_GUIDES = 100
 
 
-def _page(request, queryset, per_page):
-    """One page of ``queryset``; a bad or out-of-range page number gives the nearest page."""
-    paginator = Paginator(queryset, per_page)
+class ContentPaginator(Paginator):
+    """A Paginator that counts its list once per content version and day, not on every request.
+
+    ``COUNT(*)`` reads every matching row; the total only changes when content
+    does (which bumps the content version) or when a dated guide comes out.
+    """
+
+    def __init__(self, object_list, per_page, name):
+        super().__init__(object_list, per_page)
+        self.name = name
+
+    @cached_property
+    def count(self):
+        return fragment("count", (self.name, today()), self.object_list.count)
+
+
+def _page(request, queryset, per_page, name):
+    """One page of ``queryset`` (counted as ``name``); a bad or out-of-range page number gives the nearest page."""
+    paginator = ContentPaginator(queryset, per_page, name)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -58,21 +77,29 @@ def home(request):
 @require_safe
 @cached_page
 def guide_list(request):
-    page = _page(request, Article.objects.published().for_listing().order_by("title", "pk"), GUIDES_PER_PAGE)
-    published = Article.objects.published()
-    topics = list(Topic.objects.annotate(
-        guide_count=Count("articles", filter=Q(articles__in=published.values("pk")))
-    ).prefetch_related(
-        Prefetch("articles", queryset=published.for_listing().order_by("title")[:TOPIC_PREVIEW], to_attr="preview")
-    ))
-    by_topic = [(t, t.preview) for t in topics]
+    """Every guide A to Z, a page at a time, and each topic's first guides.
+
+    The A-Z page reads only its own rows (through the title index). The topic
+    previews read every guide, so they are built once per content version.
+    """
+    guides = Article.objects.published().for_listing().order_by("title", "pk")
+    page = _page(request, guides, GUIDES_PER_PAGE, "guides")
+    by_topic = fragment("guide-list-topics", today(), _topic_previews)
     return render(request, "guides/guide_list.html", {
         "articles": page.object_list, "page_obj": page, "by_topic": by_topic,
     })
 
 
-def _article_queryset():
-    return Article.objects.select_related("author", "reviewer", "parent").prefetch_related(
+def _topic_previews():
+    """Each topic with its first ``TOPIC_PREVIEW`` published guides A to Z."""
+    previews = Article.objects.published().for_listing().order_by("title", "pk")[:TOPIC_PREVIEW]
+    topics = Topic.objects.prefetch_related(Prefetch("articles", queryset=previews, to_attr="preview"))
+    return [(topic, topic.preview) for topic in topics]
+
+
+def article_prefetches():
+    """What the guide page shows besides the article row itself."""
+    return (
         "topics",
         Prefetch("related", queryset=Article.objects.published().for_listing()),
         Prefetch("citations", queryset=Citation.objects.select_related("reference")),
@@ -80,34 +107,53 @@ def _article_queryset():
     )
 
 
+def _render_article(request, article, preview):
+    """The guide's head tags and <article> body as HTML strings (templates/guides/_article_*.html)."""
+    prefetch_related_objects([article], *article_prefetches())
+    context = {"article": article, "preview": preview}
+    return {
+        "meta": render_to_string("guides/_article_meta.html", context, request),
+        "body": render_to_string("guides/_article_body.html", context, request),
+    }
+
+
 @require_safe
 @cached_page
 def article_detail(request, slug):
-    article = _article_queryset().published().filter(slug=slug).first()
-    if article is None:
+    """A guide. Its parts depend only on content, so they are rendered once per content version."""
+    try:
+        article = Article.objects.published().select_related("author", "reviewer", "parent").get(slug=slug)
+    except Article.DoesNotExist:
         old = SlugHistory.objects.select_related("article").filter(old_slug=slug).first()
         if old is not None and old.article.is_published:
             return redirect(old.article, permanent=True)
         raise Http404("No such guide")
-    return render(request, "guides/article.html", {"article": article, "preview": False})
+    parts = fragment("guide", (article.pk, settings.SITE_URL), lambda: _render_article(request, article, False))
+    return render(request, "guides/article.html", {"article": article, "parts": parts})
 
 
 @never_cache
 @staff_member_required
 def article_preview(request, slug):
     """Staff see drafts exactly as readers will, never cached."""
-    article = get_object_or_404(_article_queryset(), slug=slug)
-    return render(request, "guides/article.html", {"article": article, "preview": True})
+    article = get_object_or_404(Article.objects.select_related("author", "reviewer", "parent"), slug=slug)
+    return render(request, "guides/article.html", {"article": article, "parts": _render_article(request, article, True)})
 
 
 @require_safe
 @cached_page
 def topic_detail(request, slug):
+    """A topic hub: its guides, pillar guides first, a page at a time, and its questions.
+
+    The count and the questions read every guide of the topic (the questions
+    check their guide is published), so they are built once per content version.
+    """
     topic = get_object_or_404(Topic, slug=slug)
     guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), "title", "pk")
-    page = _page(request, guides, TOPIC_GUIDES_PER_PAGE)
-    faqs = list(topic.faqs.published().select_related("article").only(
-        "question", "answer_html", "article__slug", "article__title", "order"))
+    page = _page(request, guides, TOPIC_GUIDES_PER_PAGE, f"topic-{topic.pk}")
+    faqs = fragment("topic-faqs", (topic.pk, today()), lambda: list(
+        topic.faqs.published().select_related("article").only(
+            "question", "answer_html", "article__slug", "article__title", "order")))
     return render(request, "guides/topic.html", {
         "topic": topic, "articles": page.object_list, "page_obj": page, "faqs": faqs,
     })
