@@ -56,7 +56,8 @@ def _keys(queryset):
     return keys
 
 
-def _intake(kind_filter, label):
+def _intake(kind_filter):
+    """Rows (age and stage, sex, amount, kind) of the intake values of the given kinds, and their source keys."""
     stages = [IntakeValue.Stage.NONE, IntakeValue.Stage.PREGNANT, IntakeValue.Stage.BREASTFEEDING]
     values = sorted(IntakeValue.objects.filter(kind__in=kind_filter).prefetch_related("sources"),
                     key=lambda v: (stages.index(v.stage), v.age_min, v.sex))
@@ -71,7 +72,7 @@ def _intake(kind_filter, label):
 
 
 def magnesium_rda():
-    rows, keys = _intake(["RDA", "AI"], "")
+    rows, keys = _intake(["RDA", "AI"])
     html = _table("Magnesium you need each day (RDA or AI)", ["Age and stage", "Sex", "Per day", "Type"], rows, {2})
     return html, keys
 

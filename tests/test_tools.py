@@ -556,11 +556,24 @@ def test_tools_only_answer_get_and_head(client):
     assert client.head(LAB_UNITS).status_code == 200
 
 
-def test_tools_load_the_enhancement_script_from_a_file(client):
-    page = client.get(CALCULATOR).content.decode()
+@pytest.mark.parametrize(("path", "query", "name", "button"), [
+    (CALCULATOR, "", "Magnesium intake calculator", "Calculate"),
+    (INTERACTIONS, "?med=omeprazole", "Medicine interaction checker", "Check"),
+    (LAB_UNITS, "", "Lab unit converter", "Convert"),
+])
+def test_tools_load_the_enhancement_script_from_a_file(client, path, query, name, button):
+    page = client.get(path + query).content.decode()
     assert re.search(r'<script src="/static/js/tools\.js" defer></script>', page)
     assert "data-live-results=\"tool-results\"" in page
     assert 'id="tool-results"' in page
+    # Without JavaScript the form still submits by GET to the tool's own page.
+    form = re.search(r'<form class="tool-form" method="get" action="([^"]+)"[^>]*>(.*?)</form>', page, re.S)
+    assert form.group(1) == path
+    assert f'<button type="submit">{button}</button>' in form.group(2)
+    assert re.search(rf'<a href="{path}" aria-current="page">{name}</a>', page)
+    assert page.count('aria-current="page"') == 1
+    for heading in ("Guides that explain this", "Sources", "Medical disclaimer"):
+        assert f"{heading}</h2>" in page, heading
 
 
 def test_separation_text():
