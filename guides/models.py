@@ -39,12 +39,25 @@ class RenderedMarkdown:
     def resolver(self):
         return getattr(self, "_resolver", None) or markdown.DatabaseResolver()
 
+    def _render_key(self, text):
+        """What a field's rendering depends on besides the database: its text and a loader's resolver."""
+        return text, getattr(self, "_resolver", None)
+
     def render(self):
+        """Render each Markdown field into its HTML field.
+
+        A result that ``check_markdown()`` (run by ``clean()``) rendered from the
+        same text is reused once, so a validated save renders each field once.
+        """
+        checked = getattr(self, "_checked_markdown", {})
+        self._checked_markdown = {}  # a check's results serve one save at most
         resolver = self.resolver()
         for source, target in self.markdown_fields.items():
             text = getattr(self, source).replace("\r\n", "\n")
             setattr(self, source, text)
-            rendered = markdown.render(text, resolver=resolver, cite_links=self.cite_links)
+            key, rendered = checked.get(source, (None, None))
+            if key != self._render_key(text):
+                rendered = markdown.render(text, resolver=resolver, cite_links=self.cite_links)
             setattr(self, target, rendered.html)
             self.rendered(source, rendered)
 
@@ -52,12 +65,21 @@ class RenderedMarkdown:
         """Hook for models that keep more than the HTML."""
 
     def check_markdown(self):
+        """Render each Markdown field strictly: unknown citations, links or tables are errors.
+
+        Each result is kept with the text it came from, for ``render()`` to reuse.
+        """
         errors = {}
+        self._checked_markdown = {}
+        resolver = self.resolver()
         for source in self.markdown_fields:
+            text = getattr(self, source).replace("\r\n", "\n")
             try:
-                markdown.render(getattr(self, source), resolver=self.resolver(), strict=True)
+                rendered = markdown.render(text, resolver=resolver, strict=True, cite_links=self.cite_links)
             except markdown.MarkdownError as exc:
                 errors[source] = str(exc)
+            else:
+                self._checked_markdown[source] = (self._render_key(text), rendered)
         if errors:
             raise ValidationError(errors)
 
@@ -278,7 +300,10 @@ class Article(RenderedMarkdown, models.Model):
             for slug in {self.slug, *slugs}:
                 for field in model.markdown_fields:
                     query |= models.Q(**{f"{field}__contains": f"[[{slug}"})
-            for other in model.objects.filter(query).exclude(pk=self.pk if model is Article else None):
+            others = model.objects.filter(query)
+            if model is Article:
+                others = others.exclude(pk=self.pk)  # this guide has just been saved
+            for other in others:
                 other.save()
 
     @property

@@ -2,13 +2,15 @@
 
 import io
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from PIL import Image
 
-from guides.models import Article, Person, Topic
+from guides import markdown
+from guides.models import FAQ, Article, Person, Topic
 
 PREVIEW = "/admin/markdownx/markdownify/"
 UPLOAD = "/admin/markdownx/upload/"
@@ -90,6 +92,60 @@ class TestArticleAdmin:
     def test_summary_length_is_validated(self, content, editor_client):
         response = editor_client.post("/admin/guides/article/add/", self.form(summary="Too short."))
         assert "50–160 characters" in response.content.decode()
+
+    def change_form(self, article, **overrides):
+        """The change form for ``article`` as it stands, so only ``overrides`` change."""
+        data = self.form(
+            title=article.title, slug=article.slug, status=article.status, summary=article.summary,
+            key_points=article.key_points, body=article.body,
+            topics=list(article.topics.values_list("pk", flat=True)),
+            author=article.author_id, reviewer=article.reviewer_id or "",
+            published=article.published.isoformat(), updated=article.updated.isoformat(),
+            last_reviewed=article.last_reviewed.isoformat() if article.last_reviewed else "",
+            next_review_due=article.next_review_due.isoformat() if article.next_review_due else "",
+        )
+        data.update(overrides)
+        return data
+
+    def test_add_renders_the_body_once(self, content, editor_client):
+        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+            response = editor_client.post("/admin/guides/article/add/", self.form())
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert render.call_count == 1
+        assert render.call_args.kwargs["strict"] is True  # the checked result is the one saved
+        assert 'href="#source-1"' in Article.objects.get(slug="a-new-guide").body_html
+
+    def test_change_renders_the_body_once(self, content, editor_client):
+        article = Article.objects.get(slug="magnesium-testing")
+        body = article.body + "\r\n\r\nOne more line from the editor [@HuangKuo2007]."
+        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+            response = editor_client.post(f"/admin/guides/article/{article.pk}/change/", self.change_form(article, body=body))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert render.call_count == 1
+        article.refresh_from_db()
+        assert "\r" not in article.body
+        assert "One more line from the editor" in article.body_html
+        assert "HuangKuo2007" in article.citations.values_list("reference__key", flat=True)
+
+    def test_faq_change_renders_the_answer_once(self, content, editor_client):
+        faq = FAQ.objects.filter(article__isnull=False).first()
+        data = {"question": faq.question, "answer": "Yes, see [@HuangKuo2007].", "article": faq.article_id,
+                "topics": list(faq.topics.values_list("pk", flat=True)), "order": faq.order}
+        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+            response = editor_client.post(f"/admin/guides/faq/{faq.pk}/change/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert render.call_count == 1
+        faq.refresh_from_db()
+        assert 'href="/references/#ref-HuangKuo2007"' in faq.answer_html  # the FAQ's own citation style
+
+    def test_source_changed_after_clean_is_rendered_again(self, content):
+        article = Article.objects.get(slug="magnesium-testing")
+        article.full_clean()
+        article.body = "A body written after the check."
+        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+            article.save()
+        assert render.call_count == 1
+        assert "A body written after the check." in article.body_html
 
     def test_slug_change_records_history(self, content, editor_client):
         article = Article.objects.get(slug="magnesium-testing")
