@@ -1,6 +1,7 @@
 """Test settings: fast hashing, local-memory cache, plain static storage, no lockouts."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -12,8 +13,11 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    # Shared with the processes a test starts (they inherit the variable), not with other test runs.
     "content-version": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                        "LOCATION": BASE_DIR / "var" / "test-cache", "TIMEOUT": None},
+                        "LOCATION": os.environ.setdefault("DJANGO_TEST_VERSION_DIR",
+                                                          tempfile.mkdtemp(prefix="mg-test-version-")),
+                        "TIMEOUT": None},
 }
 CONTENT_VERSION_CACHE = "content-version"
 STORAGES = {

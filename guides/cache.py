@@ -20,6 +20,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "content-version"
+CONDITIONAL_HEADERS = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
 
 
 class ResilientRedisCache(RedisCache):
@@ -139,10 +140,10 @@ class PageCacheMiddleware:
         key = _key(request)
         hit = cache.get(key)
         if hit is not None:
-            content, headers = hit
-            etag, modified = headers.get("ETag"), headers.get("Last-Modified")
-            response = get_conditional_response(
-                request, etag=etag, last_modified=parse_http_date_safe(modified) if modified else None)
+            content, headers, modified = hit
+            response = None
+            if CONDITIONAL_HEADERS.intersection(request.META):
+                response = get_conditional_response(request, etag=headers["ETag"], last_modified=modified)
             if response is None:
                 response = HttpResponse(content)
             for name, value in headers.items():
@@ -155,6 +156,7 @@ class PageCacheMiddleware:
                 response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
             response.setdefault("Last-Modified", http_date())
             patch_vary_headers(response, ["Cookie"])
-            cache.set(key, (response.content, dict(response.items())))
+            modified = parse_http_date_safe(response["Last-Modified"])
+            cache.set(key, (response.content, dict(response.items()), modified))
             response["X-Cache"] = "miss"
         return response
