@@ -111,7 +111,8 @@ def cached_page(view):
 
 def _key(request):
     path = request.get_full_path().encode("utf-8", "surrogateescape")
-    return f"page:{content_version()}:{hashlib.sha256(path).hexdigest()}"
+    # "p2": the layout of a stored entry; a new layout must not read entries an older release stored.
+    return f"page:p2:{content_version()}:{hashlib.sha256(path).hexdigest()}"
 
 
 def _storable(response):
