@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from guides import content_io
+from guides import content_format, content_io
 
 
 class Command(BaseCommand):
@@ -16,11 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, dir, dry_run, **options):
         try:
             report = content_io.load(dir, dry_run=dry_run)
-        except content_io.ContentInvalid as exc:
+        except content_format.ContentInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(f"error: {error}")
             raise CommandError(f"{len(exc.errors)} problem(s) in {dir}; the database was not changed.") from exc
-        names = [spec.name for spec in content_io.SPECS]
+        names = [spec.name for spec in content_format.SPECS]
         width = max(map(len, names))
         self.stdout.write(f"{'':{width}}  created  updated  unchanged")
         for name in names:

@@ -1,0 +1,263 @@
+"""The guides and their pages: Topic hubs, Article (with its Citations), FAQ, Page, SlugHistory."""
+
+import math
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
+from .data import SupplementForm
+from .sources import Person, Reference
+
+
+class Topic(RenderedMarkdown, models.Model):
+    """A topic hub: deficiency, excess, interactions, women, athletes, ..."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    summary = models.CharField(max_length=160)
+    intro = models.TextField(blank=True, help_text="Markdown, shown at the top of the hub.")
+    intro_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    markdown_fields = {"intro": "intro_html"}
+
+    def get_absolute_url(self):
+        return reverse("guides:topic", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED, published__lte=today())
+
+    def for_listing(self):
+        """Only what list pages show: no bodies."""
+        return self.only("slug", "title", "summary", "parent_id", "author_id", "reviewer_id", "updated", "published")
+
+
+class Article(RenderedMarkdown, models.Model):
+    """A guide page."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(unique=True, max_length=100)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(
+        "quick summary", max_length=160, help_text="50–160 characters. Also the meta description."
+    )
+    key_points = models.TextField(blank=True, help_text="One point per line.")
+    body = MarkdownxField(
+        help_text="Markdown. [@key] cites a reference, [[slug]] links a guide, "
+        '[[table:name]] embeds a data table, !!! urgent "Seek urgent care" adds a callout.'
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        help_text="The pillar guide this page belongs to.",
+    )
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    related = models.ManyToManyField("self", blank=True, symmetrical=False)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authored")
+    reviewer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published = models.DateField(default=today)
+    updated = models.DateField(default=today)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True, default=next_year)
+    references = models.ManyToManyField(
+        Reference, through="Citation", related_name="articles", blank=True, editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            models.Index(fields=["status", "published"]),
+            # The guides index (A to Z) and the sitemap read these in order without touching the rows.
+            models.Index(fields=["title", "id", "status", "published"], name="article_title_listing_idx"),
+            models.Index(fields=["slug", "status", "published", "updated"], name="article_slug_sitemap_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._save_citations(self._citations)
+        before = getattr(self, "_visibility", None)
+        self._visibility = self._visible_as()
+        if before is not None and before != self._visibility:
+            self.rerender_linking_guides(before[0])
+
+    def get_absolute_url(self):
+        return reverse("guides:article", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._visibility = instance._visible_as()
+        return instance
+
+    def _visible_as(self):
+        """What other guides' links to this one depend on: its slug and whether readers see it."""
+        return (self.__dict__.get("slug"), self.__dict__.get("status"), self.__dict__.get("published"))
+
+    def rerender_linking_guides(self, *slugs):
+        """Links to a guide are rendered on save: redo them when it is published, hidden or renamed."""
+        for model in (Article, FAQ, Topic, SupplementForm, Page):
+            query = models.Q()
+            for slug in {self.slug, *slugs}:
+                for field in model.markdown_fields:
+                    query |= models.Q(**{f"{field}__contains": f"[[{slug}"})
+            others = model.objects.filter(query)
+            if model is Article:
+                others = others.exclude(pk=self.pk)  # this guide has just been saved
+            for other in others:
+                other.save()
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published <= today()
+
+    def key_point_list(self):
+        return [line.strip(" -*") for line in self.key_points.splitlines() if line.strip(" -*")]
+
+    markdown_fields = {"body": "body_html"}
+    cite_links = "local"
+
+    def clean(self):
+        if self.summary and not 50 <= len(self.summary) <= 160:
+            raise ValidationError({"summary": "The summary must be 50–160 characters."})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A guide cannot be its own parent."})
+        if self.next_review_due and self.last_reviewed and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "Must be after the last-reviewed date."})
+        super().clean()
+
+    def rendered(self, source, result):
+        self.toc_html = result.toc_html
+        self.word_count = len(re.findall(r"\w+", result.text))
+        self.reading_minutes = max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+        self._citations = result.citations
+
+    def _save_citations(self, citations):
+        """Store the numbered source list in order of first use."""
+        keys = [key for key, _count in citations]
+        refs = {r.key: r for r in Reference.objects.filter(key__in=keys)}
+        wanted = [
+            (number, refs[key].pk, count)
+            for number, (key, count) in enumerate(citations, start=1)
+            if key in refs
+        ]
+        current = list(self.citations.order_by("number").values_list("number", "reference_id", "occurrences"))
+        if current != wanted:
+            self.citations.all().delete()
+            Citation.objects.bulk_create(
+                Citation(article=self, number=n, reference_id=ref, occurrences=c) for n, ref, c in wanted
+            )
+
+
+class Citation(models.Model):
+    """One numbered entry of a guide's source list, derived from its body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveSmallIntegerField()
+    occurrences = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="citation_number_unique"),
+            models.UniqueConstraint(fields=["article", "reference"], name="citation_reference_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article.slug} [{self.number}] {self.reference.key}"
+
+    def backlinks(self):
+        """Anchor ids of each place the reference is cited in the body."""
+        return [f"cite-{self.number}-{i}" for i in range(1, self.occurrences + 1)]
+
+
+class FAQQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(models.Q(article__isnull=True) | models.Q(article__in=Article.objects.published()))
+
+
+class FAQ(RenderedMarkdown, models.Model):
+    """A reader question with a short, cited answer."""
+
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Markdown. Cite with [@key] or link a guide with [[slug]].")
+    answer_html = models.TextField(editable=False, blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="faqs")
+    topics = models.ManyToManyField(Topic, related_name="faqs", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "question"]
+        verbose_name = "FAQ"
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("guides:faq") + f"#faq-{self.pk}"
+
+    markdown_fields = {"answer": "answer_html"}
+
+
+class Page(RenderedMarkdown, models.Model):
+    """A site page such as About or Editorial policy, editable in admin."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=160)
+    body = MarkdownxField()
+    body_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    updated = models.DateField(default=today)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guides:page", args=[self.slug])
+
+    markdown_fields = {"body": "body_html"}
+
+
+class SlugHistory(models.Model):
+    """An old guide slug that now answers with a 301 to the guide."""
+
+    old_slug = models.SlugField(unique=True, max_length=100)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        verbose_name_plural = "slug history"
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
