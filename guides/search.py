@@ -10,7 +10,8 @@ where they match each concept: title, then summary, then anywhere.
 
 The backend (``guides.search_backends``) only ever sees quoted letters and
 digits, so no input is query syntax. A search costs a handful of queries
-whatever the size of the site, and only one page of results is read.
+whatever the size of the site, ranks a bounded pool of matches
+(``search_backends.MAX_RANKED``), and reads only one page of results.
 """
 
 import re
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_safe
 
 from .cache import cached_page
 from .models import SearchTerm, Topic
-from .search_backends import MARK_END, MARK_START, get_backend
+from .search_backends import MARK_END, MARK_START, MAX_RANKED, get_backend
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
@@ -214,6 +215,11 @@ class Outcome:
     page: object
     total: int = 0
     did_you_mean: str = ""
+
+    @property
+    def more(self):
+        """True when the query may match more than was ranked (the page says "300+ results")."""
+        return self.total >= MAX_RANKED
 
 
 def search(query, page_number=None):

@@ -16,10 +16,11 @@ is ``bm25()`` with column weights; snippets come from ``snippet()``. A second,
 unstemmed FTS5 table feeds an ``fts5vocab`` table, the vocabulary that typos
 are matched against by edit distance (difflib).
 
-PostgreSQL: ``search_vector`` holds ``SearchVector`` weighted A (title),
-B (summary), C (body), written on save and GIN-indexed; queries are
-``websearch_to_tsquery``, ranked by ``SearchRank`` and highlighted by
-``SearchHeadline``. Typos are matched with pg_trgm against ``SearchWord``.
+PostgreSQL (``guides.search_postgres``): ``search_vector`` holds
+``SearchVector`` weighted A (title), B (summary), C (body), written on save
+and GIN-indexed; queries are ``websearch_to_tsquery``, ranked by
+``SearchRank`` and highlighted by ``SearchHeadline``. Typos are matched with
+pg_trgm against ``SearchWord``.
 
 Highlights are marked with control characters that never occur in indexed
 text; ``guides.search`` escapes the snippet first and only then turns the
@@ -29,13 +30,10 @@ markers into ``<mark>``.
 import difflib
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Cast, Replace
 
-from .models import SearchDocument, SearchWord, today
+from .models import SearchDocument, today
 
 MARK_START, MARK_END = "\x02", "\x03"
 CONFIG = "english"
@@ -56,6 +54,13 @@ COVERAGE_POINTS = (("title", 4), ("summary", 2), (None, 1))
 KIND_BOOST = {"guide": 1.25, "supplement": 1.1, "faq": 1.0, "food": 1.0}
 
 SUMMARY_TOKENS, BODY_TOKENS = 64, 28  # snippet lengths in words
+
+# A search ranks a bounded pool, whatever the size of the site: the first
+# MAX_RANKED documents that match the query (in index order), plus the first
+# MAX_RANKED that match every concept of it, so a rare word is not crowded out
+# by a word every guide contains ("epsom salt"). A query matching more than
+# that is too broad for ranking to separate its results anyway.
+MAX_RANKED = 300
 MIN_TYPO_LENGTH = 4  # shorter words are never "corrected"
 CORRECTION_CUTOFF = 0.8  # difflib ratio a correction must reach
 
@@ -83,6 +88,8 @@ def get_backend():
     if vendor == "sqlite":
         return SQLiteBackend()
     if vendor == "postgresql":
+        from .search_postgres import PostgresBackend  # it builds on this module
+
         return PostgresBackend()
     raise ImproperlyConfigured(f"Site search supports SQLite and PostgreSQL, not {vendor}.")
 
@@ -127,50 +134,74 @@ class SQLiteBackend:
         expression = "(" + " OR ".join('"' + " ".join(words) + '"' for words in concept.alternatives) + ")"
         return f"{column} : {expression}" if column else expression
 
-    def match_expression(self, plan):
+    def match_expression(self, plan, operator="OR"):
         """The plan as an FTS5 query. Every word is quoted, so no input is FTS syntax."""
-        return " OR ".join(self.concept_expression(c) for c in plan.concepts)
+        return f" {operator} ".join(self.concept_expression(c) for c in plan.concepts)
 
     _FROM = (
         f"FROM {FTS_TABLE} JOIN guides_searchdocument d ON d.id = {FTS_TABLE}.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND (d.published IS NULL OR d.published <= %s)"
     )
 
+    def matches(self, plan, score=True):
+        """The documents to rank (see ``MAX_RANKED``), with their bm25(), as SQL and parameters.
+
+        FTS5 lists matches in rowid order, so each part stops after
+        ``MAX_RANKED`` rows. bm25() depends only on the query's phrases, so a
+        document found by both parts has the same score in each.
+        """
+        expressions = [self.match_expression(plan)]
+        if len(plan.concepts) > 1:
+            expressions.append(self.match_expression(plan, "AND"))
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        scores = f", bm25({FTS_TABLE}, {weights}) AS bm25" if score else ""
+        part = (f"SELECT * FROM (SELECT {FTS_TABLE}.rowid AS id{scores} {self._FROM} "  # noqa: S608
+                f"ORDER BY {FTS_TABLE}.rowid LIMIT %s)")
+        params = [value for e in expressions for value in (e, today().isoformat(), MAX_RANKED)]
+        return " UNION ALL ".join([part] * len(expressions)), params
+
     def count(self, plan):
+        """How many documents the query ranks (at most twice ``MAX_RANKED``)."""
+        matches, params = self.matches(plan, score=False)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {self._FROM}", [self.match_expression(plan), today().isoformat()])
+            cursor.execute(f"SELECT count(DISTINCT id) FROM ({matches})", params)  # noqa: S608
             return cursor.fetchone()[0]
 
     def coverage(self, plan):
-        """SQL and parameters scoring where each concept matches (see ``COVERAGE_POINTS``)."""
+        """SQL and parameters scoring where each concept matches (see ``COVERAGE_POINTS``).
+
+        Each concept's matches are read only up to the last pooled document.
+        """
         terms, params = [], []
         for concept in plan.concepts:
             for column, points in coverage_points(plan):
-                terms.append(f"{points} * (d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s))")  # noqa: S608
+                terms.append(f"{points} * (d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                             "AND rowid <= (SELECT max(id) FROM pool)))")
                 params.append(self.concept_expression(concept, column))
         return " + ".join(terms), params
 
     def hits(self, plan, offset, limit):
-        """One page of matches, best first: by coverage, then bm25() times the kind's boost.
+        """One page of the pool, best first: by coverage, then bm25() times the kind's boost.
 
-        The ranking runs first (a CTE that reads no text); ``snippet()`` then
+        The ranking runs first (CTEs that read no text); ``snippet()`` then
         runs only for the page's rows, not for every match.
         """
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        matches, pool_params = self.matches(plan)
         coverage, coverage_params = self.coverage(plan)
         boost = "CASE d.kind " + " ".join(f"WHEN '{k}' THEN {b}" for k, b in KIND_BOOST.items()) + " ELSE 1.0 END"
         sql = (  # table names are constants; every value is a parameter
-            f"WITH top AS (SELECT d.id AS id, {coverage} AS coverage, "  # noqa: S608
-            f"bm25({FTS_TABLE}, {weights}) * {boost} AS score {self._FROM} "
+            f"WITH pool AS (SELECT id, min(bm25) AS bm25 FROM ({matches}) GROUP BY id), "  # noqa: S608
+            f"top AS (SELECT d.id AS id, {coverage} AS coverage, pool.bm25 * {boost} AS score "
+            "FROM pool JOIN guides_searchdocument d ON d.id = pool.id "
             "ORDER BY coverage DESC, score, d.id LIMIT %s OFFSET %s) "
             "SELECT d.kind, d.title, d.url, d.topic, d.topic_url, "
             f"snippet({FTS_TABLE}, 1, char(2), char(3), '…', {SUMMARY_TOKENS}), "
             f"snippet({FTS_TABLE}, 2, char(2), char(3), '…', {BODY_TOKENS}) "
             f"FROM top JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = top.id JOIN guides_searchdocument d ON d.id = top.id "
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY top.coverage DESC, top.score, top.id"
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid <= (SELECT max(id) FROM pool) "
+            "ORDER BY top.coverage DESC, top.score, top.id"
         )
-        expression = self.match_expression(plan)
-        params = [*coverage_params, expression, today().isoformat(), limit, offset, expression]
+        params = [*pool_params, *coverage_params, limit, offset, self.match_expression(plan)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [Hit(*row) for row in cursor.fetchall()]
@@ -193,25 +224,30 @@ class SQLiteBackend:
     def corrections(self, words):
         """Map each unknown word to the nearest word in the fts5vocab vocabulary.
 
-        One query fetches the known words and, for each unknown one, the
-        vocabulary words sharing its first two letters and within two letters
-        of its length; difflib picks the nearest.
+        One query finds which words the unstemmed index knows (a match stops
+        at the first document); if some are unknown, a second fetches the
+        vocabulary words sharing their first two letters and within two
+        letters of their length, and difflib picks the nearest.
         """
         words = typo_candidates(words)
         if not words:
             return {}
-        clauses, params = [], []
-        for word in words:
-            clauses.append("(term >= %s AND term < %s AND length(term) BETWEEN %s AND %s)")
-            prefix = word[:2]
-            params += [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), len(word) - 2, len(word) + 2]
+        known = " UNION ALL ".join(
+            f"SELECT %s WHERE EXISTS (SELECT 1 FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s)" for _ in words)  # noqa: S608
         with connection.cursor() as cursor:
+            cursor.execute(known, [value for word in words for value in (word, f'"{word}"')])
+            words = [word for word in words if word not in {row[0] for row in cursor.fetchall()}]
+            if not words:
+                return {}
+            clauses, params = [], []
+            for word in words:
+                clauses.append("(term >= %s AND term < %s AND length(term) BETWEEN %s AND %s)")
+                prefix = word[:2]
+                params += [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), len(word) - 2, len(word) + 2]
             cursor.execute(f"SELECT term, doc FROM {VOCAB_TABLE} WHERE {' OR '.join(clauses)}", params)  # noqa: S608
             vocabulary = dict(cursor.fetchall())
         result = {}
         for word in words:
-            if word in vocabulary:
-                continue
             near = {t: n for t, n in vocabulary.items() if t.startswith(word[:2])}
             correction = closest_word(word, near)
             if correction:
@@ -222,6 +258,16 @@ class SQLiteBackend:
 
     def documents_saved(self, ids):
         """Nothing to do: triggers keep the FTS5 tables in step with the documents."""
+
+    def refresh_statistics(self):
+        """``ANALYZE``: SQLite keeps no planner statistics by itself.
+
+        Without them it takes an index on an equality (``status =``) over one
+        that reads rows in the wanted order, and sorts every guide to show a
+        page of the guides index or a sitemap part.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def reindex_all(self):
         """Rebuild both FTS5 tables from ``guides_searchdocument``."""
@@ -238,175 +284,3 @@ class SQLiteBackend:
                 raise AssertionError("The search index triggers are missing; recreate them (see migration 0002).")
             for table in (FTS_TABLE, WORDS_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # noqa: S608
-
-
-def document_vector():
-    """Title weight A, summary B, body C.
-
-    Slashes become spaces first: PostgreSQL's parser reads "mg/dL" as one
-    file-path token, and readers search for "mg" and "dl".
-    """
-    def part(column, weight):
-        text = Replace(column, Value("/"), Value(" "), output_field=TextField())
-        return SearchVector(text, weight=weight, config=CONFIG)
-
-    return part("title", "A") + part("summary", "B") + part("body", "C")
-
-
-class PostgresBackend:
-    """Weighted SearchVector with a GIN index, websearch_to_tsquery, SearchHeadline, pg_trgm."""
-
-    vendor = "postgresql"
-
-    # --- Queries ---------------------------------------------------------------
-
-    @staticmethod
-    def concept_query(concept):
-        """One concept as a tsquery: each alternative through websearch_to_tsquery, OR-ed.
-
-        Words are letters and digits only; a phrase is quoted so websearch
-        matches its words in order.
-        """
-        query = None
-        for words in concept.alternatives:
-            text = words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
-            alternative = SearchQuery(text, search_type="websearch", config=CONFIG)
-            query = alternative if query is None else query | alternative
-        return query
-
-    @staticmethod
-    def weighted_concept_query(concept, weight):
-        """One concept as a tsquery that only matches lexemes of ``weight`` (A title, B summary)."""
-        alternatives = [" <-> ".join(f"{w}:{weight}" for w in words) for words in concept.alternatives]
-        return SearchQuery(" | ".join(f"({a})" for a in alternatives), search_type="raw", config=CONFIG)
-
-    def search_query(self, plan):
-        """The plan as one tsquery: any concept."""
-        query = None
-        for concept in plan.concepts:
-            query = self.concept_query(concept) if query is None else query | self.concept_query(concept)
-        return query
-
-    def coverage(self, plan):
-        """An expression scoring where each concept matches (see ``COVERAGE_POINTS``)."""
-        total = None
-        for concept in plan.concepts:
-            for column, points in coverage_points(plan):
-                weight = {"title": "A", "summary": "B"}.get(column)
-                query = self.weighted_concept_query(concept, weight) if weight else self.concept_query(concept)
-                matched = ExpressionWrapper(Q(search_vector=query), output_field=BooleanField())
-                term = Cast(matched, IntegerField()) * Value(points)
-                total = term if total is None else total + term
-        return total
-
-    @staticmethod
-    def _documents():
-        return SearchDocument.objects.filter(Q(published__isnull=True) | Q(published__lte=today()))
-
-    def count(self, plan):
-        return self._documents().filter(search_vector=self.search_query(plan)).count()
-
-    def hits(self, plan, offset, limit):
-        query = self.search_query(plan)
-        marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": CONFIG}
-        rows = (
-            self._documents()
-            .filter(search_vector=query)
-            .annotate(
-                coverage=self.coverage(plan),
-                rank=SearchRank(F("search_vector"), query) * Case(
-                    *[When(kind=k, then=Value(b)) for k, b in KIND_BOOST.items()], default=Value(1.0),
-                ),
-                summary_snippet=SearchHeadline("summary", query, highlight_all=True, **marks),
-                body_snippet=SearchHeadline(
-                    "body", query, max_words=BODY_TOKENS, min_words=BODY_TOKENS // 2, max_fragments=2,
-                    fragment_delimiter=" … ", **marks,
-                ),
-            )
-            .order_by("-coverage", "-rank", "id")
-            .values_list("kind", "title", "url", "topic", "topic_url", "summary_snippet", "body_snippet")
-        )[offset:offset + limit]
-        return [Hit(*row) for row in rows]
-
-    def suggest(self, words, limit):
-        """Titles containing every word, the last one as a prefix (weight A = title)."""
-        *whole, last = words
-        raw = " & ".join([f"{w}:A" for w in whole] + [f"{last}:*A"])
-        query = SearchQuery(raw, search_type="raw", config=CONFIG)
-        rows = (
-            self._documents()
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "title", "id")
-            .values("kind", "title", "url")[:limit]
-        )
-        return list(rows)
-
-    # --- Typo correction -------------------------------------------------------
-
-    def corrections(self, words):
-        """Map each unknown word to its nearest ``SearchWord``.
-
-        One query: for every word, the five most similar vocabulary words by
-        trigram similarity (pg_trgm; ``%`` uses the trigram GIN index). An
-        exact match means the word is known; otherwise the nearest of the five
-        by edit distance wins, as on SQLite.
-        """
-        words = typo_candidates(words)
-        if not words:
-            return {}
-        sql = (  # the table name is a constant; the words are a parameter
-            "SELECT q.w, s.word, similarity(s.word, q.w) FROM unnest(%s::text[]) AS q(w) "  # noqa: S608
-            f"CROSS JOIN LATERAL (SELECT word FROM {SearchWord._meta.db_table} "
-            "WHERE word %% q.w ORDER BY similarity(word, q.w) DESC, word LIMIT 5) AS s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [words])
-            rows = cursor.fetchall()
-        result = {}
-        for word in words:
-            near = {candidate: similarity for w, candidate, similarity in rows if w == word}
-            if word in near:
-                continue
-            correction = closest_word(word, near)
-            if correction:
-                result[word] = correction
-        return result
-
-    # --- Index upkeep ----------------------------------------------------------
-
-    _WORDS = (
-        "SELECT DISTINCT w FROM guides_searchdocument d, "
-        "unnest(tsvector_to_array(to_tsvector('simple', d.title || ' ' || d.summary || ' ' || d.body))) AS w "
-        "WHERE w ~ '^[[:alpha:]]{3,40}$'"
-    )
-
-    def documents_saved(self, ids):
-        """Write the weighted vectors of these documents and add their words to the vocabulary."""
-        ids = list(ids)
-        if not ids:
-            return
-        SearchDocument.objects.filter(pk__in=ids).update(search_vector=document_vector())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {SearchWord._meta.db_table} (word) {self._WORDS} AND d.id = ANY(%s) "
-                "ON CONFLICT (word) DO NOTHING",
-                [ids],
-            )
-
-    def reindex_all(self):
-        """Rewrite every vector and rebuild the vocabulary from scratch."""
-        SearchDocument.objects.update(search_vector=document_vector())
-        self.prune_vocabulary()
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {SearchWord._meta.db_table} (word) {self._WORDS} ON CONFLICT (word) DO NOTHING")
-
-    def prune_vocabulary(self):
-        """Forget words no document contains any more."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SearchWord._meta.db_table} WHERE word NOT IN ({self._WORDS})")  # noqa: S608
-
-    def check_index(self):
-        """Raise if a document's vector is missing."""
-        if SearchDocument.objects.filter(search_vector__isnull=True).exists():
-            raise AssertionError("Some search documents have no search vector; run manage.py rebuildsearch.")

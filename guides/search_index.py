@@ -185,6 +185,9 @@ def remove(kind, ids):
 def rebuild(reindex=False):
     """Bring every document up to date; with ``reindex``, also rebuild the database's own index.
 
+    Run after bulk loads, it also refreshes the query planner's statistics
+    when anything changed (see ``refresh_statistics`` in the backends).
+
     Returns counts: {"created": n, "updated": n, "deleted": n}.
     """
     counts = {"created": 0, "updated": 0, "deleted": 0}
@@ -204,6 +207,8 @@ def rebuild(reindex=False):
             backend.reindex_all()
         elif hasattr(backend, "prune_vocabulary") and (counts["updated"] or counts["deleted"]):
             backend.prune_vocabulary()
+        if reindex or any(counts.values()):
+            backend.refresh_statistics()
     return counts
 
 

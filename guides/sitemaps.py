@@ -1,8 +1,11 @@
 """Sitemaps. ``lastmod`` is always a content date, never request or deploy time.
 
-Two parts under one index (``/sitemap.xml``): ``guides`` (split into pages of 5,000)
-and ``site`` (home, indexes, tools, topic hubs, supplement forms, site pages and
-people). Every part answers in a fixed number of queries, whatever the size.
+Two sections under one index (``/sitemap.xml``): ``guides``, split into parts of
+100 guides (``/sitemap-guides.xml?p=2`` ...), and ``site`` (home, indexes, tools,
+topic hubs, supplement forms, site pages and people). Every part answers in a
+fixed number of queries and lists a bounded number of URLs, so a part costs
+the same with 100 guides or 100,000. What reads every guide (the total, the
+latest change, the topic dates) is computed once per content version.
 """
 
 from urllib.parse import urlsplit
@@ -12,7 +15,9 @@ from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Article, Page, Person, SupplementForm, Topic
+from .cache import fragment
+from .models import Article, Page, Person, SupplementForm, Topic, today
+from .views import ContentPaginator
 
 SECTIONS = ["home", "guide_list", "foods", "supplements", "faq", "references", "calculator", "interactions",
             "lab_units"]
@@ -27,16 +32,23 @@ class Sitemap(BaseSitemap):
 
 def latest_guide_update():
     """The last significant change to any published guide."""
-    return Article.objects.published().aggregate(m=Max("updated"))["m"]
+    return fragment("latest-guide-update", today(),
+                    lambda: Article.objects.published().aggregate(m=Max("updated"))["m"])
 
 
 class GuideSitemap(Sitemap):
+    """Every published guide, by slug, in parts of ``limit``."""
+
     changefreq = "monthly"
     priority = 0.8
-    limit = 5000
+    limit = 100
 
     def items(self):
         return Article.objects.published().only("slug", "updated").order_by("slug")
+
+    @property
+    def paginator(self):
+        return ContentPaginator(self._items(), self.limit, "sitemap-guides")
 
     def lastmod(self, article):
         return article.updated
@@ -50,17 +62,20 @@ class SiteSitemap(Sitemap):
 
     def items(self):
         if not hasattr(self, "_entries"):
-            latest = latest_guide_update()
-            published = Article.objects.published().values("pk")
-            entries = [(reverse(f"guides:{name}"), latest if name in FOLLOW_GUIDES else None, 0.7)
-                       for name in SECTIONS]
-            topics = Topic.objects.filter(articles__in=published).annotate(last=Max("articles__updated"))
-            entries += [(t.get_absolute_url(), t.last, 0.6) for t in topics.order_by("slug")]
-            entries += [(f.get_absolute_url(), None, 0.5) for f in SupplementForm.objects.only("slug").order_by("slug")]
-            entries += [(p.get_absolute_url(), p.updated, 0.3) for p in Page.objects.only("slug", "updated")]
-            entries += [(p.get_absolute_url(), None, 0.2) for p in Person.objects.only("slug").order_by("slug")]
-            self._entries = entries
+            self._entries = fragment("sitemap-site", today(), self._build)
         return self._entries
+
+    def _build(self):
+        """(path, lastmod, priority) for every page that is not a guide."""
+        latest = latest_guide_update()
+        published = Article.objects.published().values("pk")
+        entries = [(reverse(f"guides:{name}"), latest if name in FOLLOW_GUIDES else None, 0.7) for name in SECTIONS]
+        topics = Topic.objects.filter(articles__in=published).annotate(last=Max("articles__updated"))
+        entries += [(t.get_absolute_url(), t.last, 0.6) for t in topics.order_by("slug")]
+        entries += [(f.get_absolute_url(), None, 0.5) for f in SupplementForm.objects.only("slug").order_by("slug")]
+        entries += [(p.get_absolute_url(), p.updated, 0.3) for p in Page.objects.only("slug", "updated")]
+        entries += [(p.get_absolute_url(), None, 0.2) for p in Person.objects.only("slug").order_by("slug")]
+        return entries
 
     def location(self, item):
         return item[0]

@@ -79,22 +79,23 @@ def home(request):
 def guide_list(request):
     """Every guide A to Z, a page at a time, and each topic's first guides.
 
-    The A-Z page reads only its own rows (through the title index). The topic
-    previews read every guide, so they are built once per content version.
+    A page of the A-Z list reads its own rows in title order (an index on
+    title makes that a walk, not a sort). The topic previews read every
+    guide, so they are rendered once per content version.
     """
     guides = Article.objects.published().for_listing().order_by("title", "pk")
     page = _page(request, guides, GUIDES_PER_PAGE, "guides")
-    by_topic = fragment("guide-list-topics", today(), _topic_previews)
+    by_topic_html = fragment("guide-list-topics", today(), _render_topic_previews)
     return render(request, "guides/guide_list.html", {
-        "articles": page.object_list, "page_obj": page, "by_topic": by_topic,
+        "articles": page.object_list, "page_obj": page, "by_topic_html": by_topic_html,
     })
 
 
-def _topic_previews():
-    """Each topic with its first ``TOPIC_PREVIEW`` published guides A to Z."""
+def _render_topic_previews():
+    """Each topic with its first ``TOPIC_PREVIEW`` published guides A to Z, as HTML."""
     previews = Article.objects.published().for_listing().order_by("title", "pk")[:TOPIC_PREVIEW]
     topics = Topic.objects.prefetch_related(Prefetch("articles", queryset=previews, to_attr="preview"))
-    return [(topic, topic.preview) for topic in topics]
+    return render_to_string("guides/_topic_previews.html", {"by_topic": [(t, t.preview) for t in topics]})
 
 
 def article_prefetches():
@@ -102,7 +103,7 @@ def article_prefetches():
     return (
         "topics",
         Prefetch("related", queryset=Article.objects.published().for_listing()),
-        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+        Prefetch("citations", queryset=Citation.objects.select_related("reference").order_by("number")),
         Prefetch("faqs", queryset=FAQ.objects.order_by("order")),
     )
 
