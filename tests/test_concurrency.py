@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -88,8 +89,10 @@ def site_env(scratch_database):
         "DJANGO_SETTINGS_MODULE": "config.test_settings",  # plain static files: no collectstatic needed
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_PAGE_CACHE": "0",  # every request reads the database
+        "DJANGO_PAGE_CACHE": "0",  # every request reads the database (guide fragments aside)
         "DATABASE_URL": url,
+        # The server's workers and loadcontent share one content version, as in production.
+        "DJANGO_TEST_VERSION_DIR": str(tempfile.mkdtemp(prefix="mg-concurrency-version-")),
     }
     run_manage(env, "migrate", "--noinput")
     run_manage(env, "loadcontent")
