@@ -138,7 +138,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "mg-guide",
             "TIMEOUT": 60 * 60 * 24,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Pages and fragments are 10-60 KB: 1,000 entries keep a worker near 50 MB at most.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
         # Each gunicorn worker has its own local-memory cache, but all of them, and
         # manage.py commands, must see a content change at once: without Redis the

@@ -139,6 +139,7 @@ def scale(duration):
             results[total] = rows
         finally:
             server.stop()
+    filled = fill_page_cache(ROOT / "var" / "bench-10000.sqlite3", 3000)
     log(f"\n{'page':28} {'100: req/s':>11} {'10k: req/s':>11} {'10k/100':>8} {'p99 100':>8} {'p99 10k':>8}")
     for name in results[100]:
         if name in ("rss", "search p95 (sequential)"):
@@ -148,6 +149,19 @@ def scale(duration):
     s100, s10k = results[100]["search p95 (sequential)"], results[10000]["search p95 (sequential)"]
     log(f"search p95 ms: 100 guides {s100['p95']:.1f}, 10,000 guides {s10k['p95']:.1f} (target < 50)")
     log(f"worker RSS MB at 10,000 guides: {[round(x, 1) for x in results[10000]['rss']]} (target <= 150)")
+    log(f"worker RSS MB after 3,000 different guides through the page cache: {filled} (target <= 150)")
+
+
+def fill_page_cache(db, count):
+    """Worker memory once the page cache is full: ``count`` different guides, each stored once."""
+    server = Server(8311, {"DATABASE_URL": f"sqlite:///{db}", "DJANGO_PAGE_CACHE": "1"})
+    try:
+        for n in range(1, count + 1):
+            with urllib.request.urlopen(f"{server.base}/guides/synth-{n:05d}/") as response:  # noqa: S310
+                response.read()
+        return [round(x, 1) for x in server.worker_rss_mb()]
+    finally:
+        server.stop()
 
 
 def main():
