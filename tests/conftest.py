@@ -14,10 +14,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def content(db):
-    """The site's real content (reloaded if a transactional test flushed it)."""
-    if not Article.objects.exists():
-        call_command("loadcontent", verbosity=0)
+def committed_content(django_db_setup, django_db_blocker):
+    """Reload content/ for good if a transactional test (live server) flushed the database.
+
+    It runs before ``db`` opens the test's transaction, so the reload is committed
+    and the tests after it find the content again instead of reloading it each.
+    """
+    with django_db_blocker.unblock():
+        if not Article.objects.exists():
+            call_command("loadcontent", verbosity=0)
+
+
+@pytest.fixture
+def content(committed_content, db):
+    """The site's real content, inside the test's rolled-back transaction."""
 
 
 @pytest.fixture
