@@ -229,7 +229,7 @@ AXES_CLIENT_IP_CALLABLE = "guides.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # django-markdownx: our own staff-only views serve these paths (guides/urls.py).
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "guides.markdown.preview_html"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "guides.rendering.pipeline.preview_html"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024

@@ -19,8 +19,9 @@ class GuidesConfig(AppConfig):
     verbose_name = "Guides and content"
 
     def ready(self):
-        from . import search_index, signals  # noqa: F401  (search index and cache invalidation on content change)
+        from . import signals  # noqa: F401  (cache invalidation on content change)
         from .permissions import ensure_editors_group
+        from .search import index  # noqa: F401  (search index kept in step with content)
 
         post_migrate.connect(ensure_editors_group, sender=self, dispatch_uid="guides-editors-group")
         post_migrate.connect(sync_site, sender=self, dispatch_uid="guides-sync-site")

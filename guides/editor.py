@@ -1,7 +1,7 @@
 """The admin Markdown editor's endpoints, staff-only.
 
 django-markdownx ships public, unsanitised preview and upload views; we do not
-include ``markdownx.urls``. Preview goes through ``guides.markdown``; uploads
+include ``markdownx.urls``. Preview goes through ``guides.rendering.pipeline``; uploads
 accept only real JPEG, PNG or WebP images, re-encoded by Pillow under a
 server-generated name.
 """
@@ -17,7 +17,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
-from .markdown import preview_html
+from .rendering.pipeline import preview_html
 
 FORMATS = {"JPEG": ("jpg", "JPEG"), "PNG": ("png", "PNG"), "WEBP": ("webp", "WEBP")}
 MAX_PIXELS = 40_000_000

@@ -74,7 +74,7 @@ def person(p):
 
 def faq_page(path, faqs):
     """FAQPage for FAQs the page shows (marked up for meaning, not for show)."""
-    from .markdown import to_text
+    from .rendering.pipeline import to_text
 
     return {
         "@type": "FAQPage", "@id": absolute(path + "#faq"),

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import search, tools, views
+from . import views
+from .search import views as search
+from .tools import views as tools
 
 app_name = "guides"
 

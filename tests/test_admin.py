@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from PIL import Image
 
-from guides import markdown
 from guides.models import FAQ, Article, Person, Topic
+from guides.rendering import pipeline as markdown
 
 PREVIEW = "/admin/markdownx/markdownify/"
 UPLOAD = "/admin/markdownx/upload/"
@@ -108,7 +108,7 @@ class TestArticleAdmin:
         return data
 
     def test_add_renders_the_body_once(self, content, editor_client):
-        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+        with mock.patch("guides.rendering.pipeline.render", wraps=markdown.render) as render:
             response = editor_client.post("/admin/guides/article/add/", self.form())
         assert response.status_code == 302, response.content.decode()[:2000]
         assert render.call_count == 1
@@ -118,7 +118,7 @@ class TestArticleAdmin:
     def test_change_renders_the_body_once(self, content, editor_client):
         article = Article.objects.get(slug="magnesium-testing")
         body = article.body + "\r\n\r\nOne more line from the editor [@HuangKuo2007]."
-        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+        with mock.patch("guides.rendering.pipeline.render", wraps=markdown.render) as render:
             response = editor_client.post(f"/admin/guides/article/{article.pk}/change/", self.change_form(article, body=body))
         assert response.status_code == 302, response.content.decode()[:2000]
         assert render.call_count == 1
@@ -131,7 +131,7 @@ class TestArticleAdmin:
         faq = FAQ.objects.filter(article__isnull=False).first()
         data = {"question": faq.question, "answer": "Yes, see [@HuangKuo2007].", "article": faq.article_id,
                 "topics": list(faq.topics.values_list("pk", flat=True)), "order": faq.order}
-        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+        with mock.patch("guides.rendering.pipeline.render", wraps=markdown.render) as render:
             response = editor_client.post(f"/admin/guides/faq/{faq.pk}/change/", data)
         assert response.status_code == 302, response.content.decode()[:2000]
         assert render.call_count == 1
@@ -142,7 +142,7 @@ class TestArticleAdmin:
         article = Article.objects.get(slug="magnesium-testing")
         article.full_clean()
         article.body = "A body written after the check."
-        with mock.patch("guides.markdown.render", wraps=markdown.render) as render:
+        with mock.patch("guides.rendering.pipeline.render", wraps=markdown.render) as render:
             article.save()
         assert render.call_count == 1
         assert "A body written after the check." in article.body_html

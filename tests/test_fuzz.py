@@ -22,7 +22,7 @@ from django.urls import URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guides.tools import CALCULATOR_PARAMS, LAB_PARAMS
+from guides.tools.views import CALCULATOR_PARAMS, LAB_PARAMS
 
 pytestmark = pytest.mark.usefixtures("content")
 

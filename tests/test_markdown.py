@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from guides import markdown
-from guides.markdown import MarkdownError, StaticResolver, render, sanitize
+from guides.rendering import pipeline as markdown
+from guides.rendering.pipeline import MarkdownError, StaticResolver, render, sanitize
 
 RESOLVER = StaticResolver({"A2020", "B2019", "C2018"}, {"low-magnesium": "Low magnesium", "potassium": "Potassium"})
 
@@ -203,7 +203,7 @@ def test_images_are_local_only():
 
 
 def test_rda_table_lists_life_stages_in_order(content):
-    from guides.tables import magnesium_rda
+    from guides.rendering.tables import magnesium_rda
 
     html, keys = magnesium_rda()
     rows = re.findall(r'<th scope="row">([^<]+)</th>', html)

@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from guides import markdown, quality
+from guides import quality
 from guides.models import FAQ, Article, Citation, Food, SupplementForm, Topic
+from guides.rendering import pipeline as markdown
 
 from .factories import ArticleFactory, FAQFactory, TopicFactory
 

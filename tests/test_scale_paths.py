@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
-from guides import search_index
 from guides.models import FAQ, Article, SearchDocument, Topic, today
-from guides.search import search
-from guides.search_backends import MAX_RANKED, get_backend
+from guides.search import index as search_index
+from guides.search.backends import get_backend
+from guides.search.backends.base import MAX_RANKED
+from guides.search.service import search
 from guides.sitemaps import GuideSitemap
 from guides.views import GUIDES_PER_PAGE
 from tests.factories import ArticleFactory

@@ -14,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guides import search_index
 from guides.models import FAQ, Article, Food, SearchDocument, SearchTerm, SearchWord, SupplementForm, Topic, today
-from guides.search import MAX_QUERY_CHARS, clean_query, highlight, parse, search, words_of
-from guides.search_backends import MARK_END, MARK_START, get_backend
+from guides.search import index as search_index
+from guides.search.backends import get_backend
+from guides.search.backends.base import MARK_END, MARK_START
+from guides.search.query import MAX_QUERY_CHARS, clean_query, parse, words_of
+from guides.search.service import highlight, search
 
 from .factories import ArticleFactory, FAQFactory, FoodFactory, TopicFactory
 

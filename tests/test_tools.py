@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guides import tool_logic as logic
-from guides import tools
 from guides.models import Food, IntakeValue, Interaction
+from guides.tools import logic
+from guides.tools import views as tools
 
 pytestmark = pytest.mark.usefixtures("content")
 

@@ -29,7 +29,7 @@ import yaml
 from django.conf import settings
 from django.core.management import call_command
 
-from guides.content_format import dump_yaml
+from guides.content.format import dump_yaml
 from tests.test_markdown import BAD_TAGS, XSS_PAYLOADS, ExecutableFinder
 
 pytestmark = pytest.mark.usefixtures("content")

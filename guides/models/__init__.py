@@ -1,6 +1,6 @@
 """Content models: guides and everything a guide draws on.
 
-Markdown fields are rendered once, on save, by ``guides.markdown`` into the
+Markdown fields are rendered once, on save, by ``guides.rendering.pipeline`` into the
 matching ``*_html`` field. Views never render Markdown.
 
 The models live in submodules; import them from here (``from guides.models import Article``):

@@ -1,7 +1,7 @@
 """The shared base of content models: Markdown rendered on save, and date defaults.
 
 ``RenderedMarkdown`` renders a model's Markdown fields once, on save, by
-``guides.markdown`` into the matching ``*_html`` field. Views never render Markdown.
+``guides.rendering.pipeline`` into the matching ``*_html`` field. Views never render Markdown.
 """
 
 from datetime import timedelta
@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .. import markdown
+from ..rendering import pipeline as markdown
 
 WORDS_PER_MINUTE = 200
 
 
 class RenderedMarkdown:
-    """Models whose Markdown fields are rendered once, on save, by ``guides.markdown``.
+    """Models whose Markdown fields are rendered once, on save, by ``guides.rendering.pipeline``.
 
     ``markdown_fields`` maps a source field to the field that holds its HTML.
     A loader can set ``_resolver`` so links and citations resolve against the

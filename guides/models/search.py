@@ -46,8 +46,8 @@ class SearchTerm(models.Model):
 class SearchDocument(models.Model):
     """One searchable item (a guide, FAQ, food or supplement form) as plain text.
 
-    Kept in step with the content by ``guides.search_index``. Each database
-    indexes this table its own way (see ``guides.search_backends``):
+    Kept in step with the content by ``guides.search.index``. Each database
+    indexes this table its own way (see ``guides.search.backends``):
 
     - SQLite: FTS5 tables over this table, kept in sync by triggers
       (created in migration 0002, not visible to the ORM);
@@ -84,7 +84,7 @@ class SearchDocument(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from ..search_backends import get_backend
+        from ..search.backends import get_backend
 
         get_backend().documents_saved([self.pk])
 
@@ -92,7 +92,7 @@ class SearchDocument(models.Model):
 class SearchWord(models.Model):
     """A word that occurs in the search index: PostgreSQL's typo-correction vocabulary.
 
-    Filled by ``guides.search_backends`` and matched with pg_trgm. SQLite reads
+    Filled by ``guides.search.backends`` and matched with pg_trgm. SQLite reads
     its vocabulary from an fts5vocab table instead, so this table stays empty there.
     """
 

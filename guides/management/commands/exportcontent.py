@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from guides import content_io
+from guides.content import sync as content_io
 
 
 class Command(BaseCommand):

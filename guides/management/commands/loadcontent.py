@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from guides import content_format, content_io
+from guides.content import format as content_format
+from guides.content import sync as content_io
 
 
 class Command(BaseCommand):

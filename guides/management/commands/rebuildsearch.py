@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from guides import search_index
-from guides.search_backends import get_backend
+from guides.search import index as search_index
+from guides.search.backends import get_backend
 
 
 class Command(BaseCommand):

@@ -7,9 +7,9 @@ import re
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from guides import markdown
 from guides.cache import bump_content_version
 from guides.models import Article, Citation, Person, Reference, Topic
+from guides.rendering import pipeline as markdown
 
 PREFIX = "synth-"
 BODY = """## What is synthetic guide NUMBER about?

@@ -6,7 +6,7 @@ Syntax on top of Python-Markdown (toc, tables, admonition, footnotes, attr_list)
   to the guide's "Sources" list (``#source-N``); each use gets an anchor
   ``cite-N-K`` the source list links back to.
 - ``[[slug]]`` / ``[[slug|text]]``: a link to another guide.
-- ``[[table:name]]`` on its own line: a data table from ``guides.tables``.
+- ``[[table:name]]`` on its own line: a data table from ``guides.rendering.tables``.
 - ``!!! note|warning|remember|urgent "Title"``: callout boxes.
 
 The output always goes through ``sanitize`` (nh3) last. Unknown citation keys,
@@ -134,14 +134,14 @@ class DatabaseResolver(Resolver):
 
     def has_reference(self, key):
         if self._keys is None:
-            from .models import Reference
+            from ..models import Reference
 
             self._keys = set(Reference.objects.values_list("key", flat=True))
         return key in self._keys
 
     def article_title(self, slug):
         if self._titles is None:
-            from .models import Article, SlugHistory
+            from ..models import Article, SlugHistory
 
             self._titles = dict(Article.objects.values_list("slug", "title"))
             for old, new in SlugHistory.objects.values_list("old_slug", "article__slug"):
@@ -150,7 +150,7 @@ class DatabaseResolver(Resolver):
 
     def is_live(self, slug):
         if self._live is None:
-            from .models import Article, SlugHistory
+            from ..models import Article, SlugHistory
 
             published = Article.objects.published()
             self._live = set(published.values_list("slug", flat=True))

@@ -4,7 +4,7 @@ interaction and timing checker, and the lab unit converter.
 Each tool is a GET form with a shareable URL. Django forms validate every
 parameter; a bad value gets a message beside its field and the page is
 re-rendered with status 200, never an error status. The arithmetic lives in
-``guides.tool_logic``; this module loads data, validates and renders.
+``guides.tools.logic``; this module loads data, validates and renders.
 """
 
 import re
@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from . import tool_logic as logic
-from .models import Article, Food, IntakeValue, Interaction, Reference, SupplementForm
-from .tool_forms import CalculatorForm, FoodLineForm, LabUnitsForm, MedicineForm
+from ..models import Article, Food, IntakeValue, Interaction, Reference, SupplementForm
+from . import logic
+from .forms import CalculatorForm, FoodLineForm, LabUnitsForm, MedicineForm
 
 MAX_FOOD_LINES = 20
 MAX_MEDICINES = 10

@@ -4,7 +4,7 @@
 value is written in YAML, and which field identifies a row. This module also
 holds the YAML loader and dumper, front matter splitting, the conversion of a
 YAML value to a model value and back, and ``ContentError``, a problem in a file.
-``guides.content_io`` reads, validates, loads and exports with it.
+``guides.content.sync`` reads, validates, loads and exports with it.
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from .models import (
+from ..models import (
     FAQ,
     Article,
     Food,

@@ -1,4 +1,4 @@
-"""The PostgreSQL search backend (see ``guides.search_backends`` for what both backends answer).
+"""The PostgreSQL search backend (see ``guides.search.backends.base`` for what both backends answer).
 
 ``search_vector`` holds ``SearchVector`` weighted A (title), B (summary),
 C (body), written on save and GIN-indexed; queries are
@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Cast, Replace
 
-from .models import SearchDocument, SearchWord, today
-from .search_backends import (
+from ...models import SearchDocument, SearchWord, today
+from .base import (
     BODY_TOKENS,
     CONFIG,
     KIND_BOOST,

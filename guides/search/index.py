@@ -19,10 +19,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.urls import reverse
 
-from . import markdown
-from .cache import bump_content_version
-from .models import FAQ, Article, Food, SearchDocument, SearchTerm, SupplementForm, Topic
-from .search_backends import MARK_END, MARK_START, get_backend
+from ..cache import bump_content_version
+from ..models import FAQ, Article, Food, SearchDocument, SearchTerm, SupplementForm, Topic
+from ..rendering import pipeline as markdown
+from .backends import get_backend
+from .backends.base import MARK_END, MARK_START
 
 Kind = SearchDocument.Kind
 FIELDS = ("title", "summary", "body", "url", "topic", "topic_url", "published")

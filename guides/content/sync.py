@@ -1,6 +1,6 @@
 """Load ``content/`` into the database and export it back, with one format definition.
 
-The format, ``SPECS`` and its helpers, lives in ``guides.content_format``.
+The format, ``SPECS`` and its helpers, lives in ``guides.content.format``.
 ``load`` parses and validates *everything* before it writes anything, then
 writes in one transaction and reports created/updated/unchanged counts.
 ``export`` writes the same files from the database, so load-then-export
@@ -15,8 +15,9 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import markdown
-from .content_format import (
+from ..models import Article, today
+from ..rendering import pipeline as markdown
+from .format import (
     SPEC_BY_NAME,
     SPECS,
     ContentError,
@@ -30,7 +31,6 @@ from .content_format import (
     key_attr,
     split_front_matter,
 )
-from .models import Article, today
 
 # --- Reading ------------------------------------------------------------------
 
@@ -221,8 +221,8 @@ class LoadReport:
 
 def load(content_dir, dry_run=False):
     """Validate ``content_dir``, then write it in one transaction. Returns a LoadReport."""
-    from . import search_index
-    from .cache import bump_content_version
+    from ..cache import bump_content_version
+    from ..search import index as search_index
 
     records, resolver = validate(content_dir)
     report = LoadReport()

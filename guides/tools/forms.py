@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import tool_logic as logic
+from . import logic
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 

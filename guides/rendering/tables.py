@@ -8,7 +8,7 @@ into numbered citations under the table.
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from .models import Food, IntakeValue, Interaction, SupplementForm
+from ..models import Food, IntakeValue, Interaction, SupplementForm
 
 
 def _num(value, suffix=""):

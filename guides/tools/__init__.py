@@ -1,0 +1,1 @@
+"""The reader tools: calculations (``logic``), input validation (``forms``) and pages (``views``)."""
