@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 
 import pytest
 import yaml
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guides.models import Food, IntakeValue, Interaction
-from guides.tools import logic
+from guides.tools import intake, labs, medicines, numbers
 from guides.tools import views as tools
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -80,7 +81,7 @@ def test_calculator_known_answers(client, params, need, ul):
 @pytest.mark.parametrize(("params", "need", "ul"), KNOWN_ANSWERS)
 def test_intake_logic_known_answers(params, need, ul):
     rows = list(IntakeValue.objects.all())
-    result = logic.intake_result(rows, Decimal(params["age"]), params.get("sex", ""), params.get("stage", ""))
+    result = intake.intake_result(rows, Decimal(params["age"]), params.get("sex", ""), params.get("stage", ""))
     assert result.requirement_mg == need
     assert result.ul_mg == ul
 
@@ -101,12 +102,12 @@ def test_infant_supplement_warns_that_no_limit_is_set(client):
 
 
 def test_magnesium_oxide_500_mg_is_about_302_mg_elemental(client):
-    assert logic.elemental_mg(500, Decimal("60.3")) == Decimal("301.5")
-    assert logic.round_to(logic.elemental_mg(500, Decimal("60.3"))) == 302
+    assert intake.elemental_mg(500, Decimal("60.3")) == Decimal("301.5")
+    assert numbers.round_to(intake.elemental_mg(500, Decimal("60.3"))) == 302
     response, page = get(client, CALCULATOR, [("age", "35"), ("sex", "female"),
                                               ("supplement", "magnesium-oxide"), ("supplement_mg", "500")])
     result = response.context["result"]
-    assert logic.round_to(result.supplement_mg) == 302
+    assert numbers.round_to(result.supplement_mg) == 302
     assert not result.over_ul
     words = text_of(page)
     assert "302 mg elemental magnesium" in words
@@ -119,7 +120,7 @@ def test_two_magnesium_oxide_tablets_are_over_the_upper_limit(client):
     response, page = get(client, CALCULATOR, [("age", "35"), ("sex", "female"),
                                               ("supplement", "magnesium-oxide"), ("supplement_mg", "1000")])
     result = response.context["result"]
-    assert logic.round_to(result.supplement_mg) == 603
+    assert numbers.round_to(result.supplement_mg) == 603
     assert result.over_ul
     assert "The supplement is over the upper limit" in text_of(page)
     assert 'class="chart-supplement chart-over"' in page
@@ -172,12 +173,12 @@ def test_calculator_chart_is_accessible_inline_svg_without_styles(client):
 def test_chart_geometry_scales_to_the_largest_figure():
     rows = list(IntakeValue.objects.all())
     food = Food.objects.get(slug="almonds-dry-roasted")
-    result = logic.intake_result(rows, Decimal(35), "female", "", [logic.FoodLine(food, Decimal(1))], Decimal(400))
-    chart = logic.intake_chart(result)
-    assert chart["food_width"] < chart["food_width"] + chart["supplement_width"] <= logic.CHART_WIDTH
-    assert chart["supplement_x"] == logic.CHART_LEFT + chart["food_width"]
+    result = intake.intake_result(rows, Decimal(35), "female", "", [intake.FoodLine(food, Decimal(1))], Decimal(400))
+    chart = intake.intake_chart(result)
+    assert chart["food_width"] < chart["food_width"] + chart["supplement_width"] <= intake.CHART_WIDTH
+    assert chart["supplement_x"] == intake.CHART_LEFT + chart["food_width"]
     assert chart["requirement_x"] < chart["ul_x"]  # 320 mg is left of 350 mg
-    assert logic.CHART_LEFT < chart["ul_label_x"] < logic.CHART_LEFT + logic.CHART_WIDTH
+    assert intake.CHART_LEFT < chart["ul_label_x"] < intake.CHART_LEFT + intake.CHART_WIDTH
 
 
 @pytest.mark.parametrize("path", [CALCULATOR, f"{CALCULATOR}?age=35&sex=female", f"{CALCULATOR}?age=NaN"])
@@ -301,13 +302,13 @@ def test_calculator_without_parameters_is_an_empty_form(client):
     ("aminoglycosides", "medicines-that-cause-magnesium-loss"),
 ])
 def test_medicine_names_match_in_any_case(name, slug):
-    index = logic.name_index(Interaction.objects.all())
-    assert logic.find_interaction(name, index).slug == slug
+    index = medicines.name_index(Interaction.objects.all())
+    assert medicines.find_interaction(name, index).slug == slug
 
 
 def test_checker_covers_every_drug_interaction_in_the_facts():
-    facts = json.loads((ROOT / "tests" / "fixtures" / "facts.json").read_text())
-    index = logic.name_index(Interaction.objects.all())
+    facts = json.loads(django_settings.FACTS_FILE.read_text())
+    index = medicines.name_index(Interaction.objects.all())
     checked = 0
     for entry in facts["drug_interactions"]:
         found = re.search(r"\((.*)\)", entry["drug_class"])
@@ -315,7 +316,7 @@ def test_checker_covers_every_drug_interaction_in_the_facts():
         for name in (n.strip() for n in names):
             if name in ("others",):
                 continue
-            assert logic.find_interaction(name, index) is not None, name
+            assert medicines.find_interaction(name, index) is not None, name
             checked += 1
     assert checked >= 35
 
@@ -427,10 +428,10 @@ def test_lab_unit_conversions(client, analyte, value, unit, expected):
 
 
 def test_lab_unit_factors():
-    assert logic.convert(logic.ANALYTES["calcium"], 1, "mmol/L")["mg/dL"] == Decimal("4.008")
-    assert logic.convert(logic.ANALYTES["potassium"], 1, "mmol/L")["mg/dL"] == Decimal("3.91")
-    assert logic.convert(logic.ANALYTES["sodium"], 1, "mmol/L")["mg/dL"] == Decimal("2.299")
-    assert logic.convert(logic.ANALYTES["magnesium"], 1, "mmol/L") == {
+    assert labs.convert(labs.ANALYTES["calcium"], 1, "mmol/L")["mg/dL"] == Decimal("4.008")
+    assert labs.convert(labs.ANALYTES["potassium"], 1, "mmol/L")["mg/dL"] == Decimal("3.91")
+    assert labs.convert(labs.ANALYTES["sodium"], 1, "mmol/L")["mg/dL"] == Decimal("2.299")
+    assert labs.convert(labs.ANALYTES["magnesium"], 1, "mmol/L") == {
         "mg/dL": Decimal("2.43"), "mmol/L": 1, "mEq/L": 2}
 
 
@@ -462,9 +463,9 @@ def test_lab_ranges_are_cited(client):
 
 def test_every_range_cites_a_reference_that_exists():
     keys = {r["key"] for r in yaml.safe_load((ROOT / "content" / "references.yaml").read_text())}
-    used = set(logic.range_source_keys()) | set(tools.ELEMENTAL_SOURCES) | set(tools.KIDNEY_SOURCES)
+    used = set(labs.range_source_keys()) | set(tools.ELEMENTAL_SOURCES) | set(tools.KIDNEY_SOURCES)
     assert used <= keys
-    for analyte in logic.ANALYTES.values():
+    for analyte in labs.ANALYTES.values():
         for reference_range in analyte.ranges:
             assert reference_range.source in keys
             assert reference_range.low < reference_range.high
@@ -577,16 +578,16 @@ def test_tools_load_the_enhancement_script_from_a_file(client, path, query, name
 
 
 def test_separation_text():
-    assert logic.describe_separation("2") == "Keep the medicine and magnesium at least 2 hours apart."
-    assert "4–6 hours after" in logic.describe_separation("2 before / 4-6 after")
-    assert logic.describe_separation(None).startswith("No timing rule")
-    assert logic.describe_separation("with food") == "Timing: with food."
+    assert medicines.describe_separation("2") == "Keep the medicine and magnesium at least 2 hours apart."
+    assert "4–6 hours after" in medicines.describe_separation("2 before / 4-6 after")
+    assert medicines.describe_separation(None).startswith("No timing rule")
+    assert medicines.describe_separation("with food") == "Timing: with food."
 
 
 def test_plain_number_rounds_half_up():
-    assert logic.plain_number(Decimal("1.645")) == "1.65"
-    assert logic.plain_number(Decimal("140.00")) == "140"
-    assert logic.plain_number(Decimal("0.8230")) == "0.82"
+    assert numbers.plain_number(Decimal("1.645")) == "1.65"
+    assert numbers.plain_number(Decimal("140.00")) == "140"
+    assert numbers.plain_number(Decimal("0.8230")) == "0.82"
 
 
 PARAM_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)

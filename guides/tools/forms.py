@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import logic
+from . import intake, labs, numbers
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
@@ -106,7 +106,7 @@ class CalculatorForm(RedisplayForm):
         self.rows = rows
         self.fields["sex"].show_optional = False  # needed from age 14; the help text says so
         self.fields["supplement"].choices = [("", "None")] + [
-            (f.slug, f"{f.name} ({logic.plain_number(f.elemental_percent, 1)}% magnesium)")
+            (f.slug, f"{f.name} ({numbers.plain_number(f.elemental_percent, 1)}% magnesium)")
             for f in supplement_forms
         ]
 
@@ -128,14 +128,14 @@ class CalculatorForm(RedisplayForm):
 
     def _check_reference_value(self, age, sex, stage):
         effective_sex = sex or ("female" if stage else "")
-        if logic.requirement_row(self.rows, age, effective_sex, stage) is not None:
+        if intake.requirement_row(self.rows, age, effective_sex, stage) is not None:
             return
-        if not effective_sex and logic.needs_sex(self.rows, age, stage):
+        if not effective_sex and intake.needs_sex(self.rows, age, stage):
             self.add_error("sex", "Choose female or male: at this age the amounts differ.")
-        elif stage and (ages := logic.stage_ages(self.rows, stage)):
+        elif stage and (ages := intake.stage_ages(self.rows, stage)):
             low, high = ages
-            span = f"from age {logic.plain_number(low)}" if high is None else (
-                f"for ages {logic.plain_number(low)} to {logic.plain_number(high - 1)}")
+            span = f"from age {numbers.plain_number(low)}" if high is None else (
+                f"for ages {numbers.plain_number(low)} to {numbers.plain_number(high - 1)}")
             self.add_error("age", f"Values for {stage} women are set {span}.")
         else:
             self.add_error("age", "We have no reference value for this age.")
@@ -158,7 +158,7 @@ class FoodLineForm(RedisplayForm):
         self.fields["food"].label = f"Food {number}"
         self.fields["servings"].label = f"Servings of food {number}"
         self.fields["food"].choices = [("", "Choose a food")] + [
-            (f.slug, f"{f.name}, {f.serving} ({logic.plain_number(f.magnesium_mg, 1)} mg)") for f in foods
+            (f.slug, f"{f.name}, {f.serving} ({numbers.plain_number(f.magnesium_mg, 1)} mg)") for f in foods
         ]
 
 
@@ -183,7 +183,7 @@ class LabUnitsForm(RedisplayForm):
     """A lab result and its unit."""
 
     analyte = forms.ChoiceField(
-        label="Test", choices=[("", "Choose")] + [(a.slug, a.name) for a in logic.ANALYTES.values()],
+        label="Test", choices=[("", "Choose")] + [(a.slug, a.name) for a in labs.ANALYTES.values()],
         error_messages={"required": "Choose what was measured.",
                         "invalid_choice": "Choose magnesium, potassium, sodium or calcium."},
     )
@@ -192,7 +192,7 @@ class LabUnitsForm(RedisplayForm):
         error_messages=range_messages("Enter a result above 0 and up to 1,000.", "Enter the number on your report."),
     )
     unit = forms.ChoiceField(
-        label="Unit", choices=[("", "Choose")] + [(u, u) for u in logic.UNITS],
+        label="Unit", choices=[("", "Choose")] + [(u, u) for u in labs.UNITS],
         error_messages={"required": "Choose the unit on your report.",
                         "invalid_choice": "Choose mg/dL, mmol/L or mEq/L."},
     )

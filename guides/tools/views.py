@@ -4,7 +4,7 @@ interaction and timing checker, and the lab unit converter.
 Each tool is a GET form with a shareable URL. Django forms validate every
 parameter; a bad value gets a message beside its field and the page is
 re-rendered with status 200, never an error status. The arithmetic lives in
-``guides.tools.logic``; this module loads data, validates and renders.
+``guides.tools.intake``, ``labs`` and ``medicines``; this module loads data, validates and renders.
 """
 
 import re
@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from ..models import Article, Food, IntakeValue, Interaction, Reference, SupplementForm
-from . import logic
+from . import intake, labs, medicines, numbers
 from .forms import CalculatorForm, FoodLineForm, LabUnitsForm, MedicineForm
 
 MAX_FOOD_LINES = 20
@@ -134,24 +134,24 @@ def calculator_result(data, lines, foods, supplement_forms, rows):
     """Context for a valid calculator query."""
     by_slug = {f.slug: f for f in foods}
     food_lines = [
-        logic.FoodLine(by_slug[line.cleaned_data["food"]], line.cleaned_data["servings"] or Decimal(1))
+        intake.FoodLine(by_slug[line.cleaned_data["food"]], line.cleaned_data["servings"] or Decimal(1))
         for line in lines
     ]
     form_by_slug = {f.slug: f for f in supplement_forms}
     supplement = form_by_slug.get(data.get("supplement") or "")
     supplement_mg = None
     if supplement is not None:
-        supplement_mg = logic.elemental_mg(data["supplement_mg"], supplement.elemental_percent)
+        supplement_mg = intake.elemental_mg(data["supplement_mg"], supplement.elemental_percent)
     elif data.get("elemental_mg") is not None:
         supplement_mg = data["elemental_mg"]
-    result = logic.intake_result(rows, data["age"], data.get("sex", ""), data.get("stage", ""),
+    result = intake.intake_result(rows, data["age"], data.get("sex", ""), data.get("stage", ""),
                                  food_lines, supplement_mg)
     food_refs = []
     for line in food_lines:
         food_refs += [r for r in line.food.sources.all() if r not in food_refs]
     return {
         "result": result,
-        "chart": logic.intake_chart(result),
+        "chart": intake.intake_chart(result),
         "supplement": supplement,
         "compound_mg": data.get("supplement_mg"),
         "requirement_sources": cite(result.requirement.sources.all()),
@@ -183,18 +183,18 @@ def interaction_checker(request):
     names = [f.cleaned_data["med"] for f in med_forms if f.is_valid()]
     blanks = [MedicineForm(number=n) for n in
               range(len(med_forms) + 1, len(med_forms) + 1 + max(1, 3 - len(med_forms)))]
-    matches, unknown = logic.check_medicines(names, interactions) if names else ([], [])
+    matches, unknown = medicines.check_medicines(names, interactions) if names else ([], [])
 
     results = []
     for match in matches:
         item = match.interaction
         results.append({
-            "interaction": item, "queries": match.queries, "timing": logic.describe_separation(item.separation_hours),
+            "interaction": item, "queries": match.queries, "timing": medicines.describe_separation(item.separation_hours),
             "sources": cite(item.sources.all()),
         })
     not_found = [{"query": u.query, "suggestions": [(s, replace_link(names, u.query, s)) for s in u.suggestions]}
                  for u in unknown]
-    index = logic.name_index(interactions)
+    index = medicines.name_index(interactions)
     return render(request, "tools/interactions.html", {
         "med_forms": med_forms + blanks, "meds_error": meds_error, "checked": bool(names),
         "med_errors": bool(meds_error) or any(f.errors for f in med_forms),
@@ -209,24 +209,24 @@ def interaction_checker(request):
 
 def _rounded(values):
     """[(unit, text)] in the order of ``UNITS``."""
-    return [(unit, logic.plain_number(values[unit])) for unit in logic.UNITS]
+    return [(unit, numbers.plain_number(values[unit])) for unit in labs.UNITS]
 
 
 def _analyte_facts(analyte, refs):
     """What the page shows for an analyte whatever the input: its units and typical ranges, cited."""
     ranges = []
     for r in analyte.ranges:
-        in_units = logic.range_in_units(analyte, r)
+        in_units = labs.range_in_units(analyte, r)
         ranges.append({
             "range": r,
-            "text": f"{logic.plain_number(r.low)}–{logic.plain_number(r.high)} {r.unit}",
-            "in_units": [(u, logic.plain_number(in_units[u][0]), logic.plain_number(in_units[u][1]))
-                         for u in logic.UNITS],
+            "text": f"{numbers.plain_number(r.low)}–{numbers.plain_number(r.high)} {r.unit}",
+            "in_units": [(u, numbers.plain_number(in_units[u][0]), numbers.plain_number(in_units[u][1]))
+                         for u in labs.UNITS],
             "sources": cite([refs[r.source]] if r.source in refs else []),
         })
     return {
         "analyte": analyte,
-        "one_mmol": [(unit, logic.plain_number(v, 3)) for unit, v in logic.convert(analyte, 1, "mmol/L").items()],
+        "one_mmol": [(unit, numbers.plain_number(v, 3)) for unit, v in labs.convert(analyte, 1, "mmol/L").items()],
         "factor_sources": cite([refs[k] for k in analyte.factor_sources if k in refs]),
         "ranges": ranges,
     }
@@ -237,18 +237,18 @@ def lab_units(request):
     """/tools/lab-units/: a result in mg/dL, mmol/L and mEq/L, placed against a cited typical range."""
     is_bound = submitted(request.GET, LAB_PARAMS)
     form = LabUnitsForm(request.GET if is_bound else None)
-    refs = {r.key: r for r in references(logic.range_source_keys())}
-    facts = [_analyte_facts(a, refs) for a in logic.ANALYTES.values()]
+    refs = {r.key: r for r in references(labs.range_source_keys())}
+    facts = [_analyte_facts(a, refs) for a in labs.ANALYTES.values()]
     context = {"form": form, "analytes": facts, "guides": guides(LAB_GUIDES)}
     if is_bound and form.is_valid():
         data = form.cleaned_data
-        analyte = logic.ANALYTES[data["analyte"]]
+        analyte = labs.ANALYTES[data["analyte"]]
         context.update({
             "entry": next(f for f in facts if f["analyte"] is analyte),
-            "converted": [(unit, text) for unit, text in _rounded(logic.convert(analyte, data["value"], data["unit"]))
+            "converted": [(unit, text) for unit, text in _rounded(labs.convert(analyte, data["value"], data["unit"]))
                           if unit != data["unit"]],
             "entered": f"{data['value']:f}",
-            "placement": logic.place_in_range(analyte, data["value"], data["unit"]),
+            "placement": labs.place_in_range(analyte, data["value"], data["unit"]),
         })
     context["sources"] = source_list(*(f["factor_sources"] for f in facts),
                                      *(r["sources"] for f in facts for r in f["ranges"]))
