@@ -55,10 +55,13 @@ node: node_modules/.installed
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: dev-venv node
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/python -m pytest --ds=config.test_settings
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 check: dev-venv
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py checkcontent

@@ -229,7 +229,7 @@ AXES_CLIENT_IP_CALLABLE = "guides.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # django-markdownx: our own staff-only views serve these paths (guides/urls.py).
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "guides.rendering.pipeline.preview_html"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "guides.editor.preview_html"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
@@ -241,7 +241,7 @@ MARKDOWNX_EDITOR_RESIZABLE = True
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 FRAGMENT_CACHE_ENABLED = env_bool("DJANGO_FRAGMENT_CACHE", True)  # guides.cache.fragment
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
-FACTS_FILE = BASE_DIR / "tests" / "fixtures" / "facts.json"  # checkcontent compares data with it
+FACTS_FILE = BASE_DIR / "guides" / "editorial" / "checked-facts.json"  # the checked facts checkcontent compares data with
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,12 @@
 """Admin for editors: Markdown with live preview, validation that names errors."""
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from markdownx.admin import MarkdownxModelAdmin
+from django.utils.http import urlencode
+from markdownx.widgets import AdminMarkdownxWidget
 
 from .models import (
     FAQ,
@@ -20,10 +24,51 @@ from .models import (
     SupplementForm,
     Topic,
 )
+from .rendering import pipeline, resolvers
 
 admin.site.site_header = "Magnesium & Electrolytes Guide: editors"
 admin.site.site_title = "Guide editors"
 admin.site.index_title = "Content"
+
+
+class PreviewWidget(AdminMarkdownxWidget):
+    """The Markdown editor, previewing with the options of the field it edits (``markdown_options``)."""
+
+    def __init__(self, field_label, attrs=None):
+        super().__init__(attrs)
+        self.field_label = field_label
+
+    def add_markdownx_attrs(self, attrs):
+        attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
+        attrs["data-markdownx-urls-path"] = reverse("markdownx_markdownify") + "?" + urlencode(
+            {"field": self.field_label})
+        return attrs
+
+
+class MarkdownCheckedForm(forms.ModelForm):
+    """Every Markdown field is checked as the loader checks it: citations, links and tables must exist."""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        for field in getattr(model, "markdown_fields", {}):
+            if field in cleaned and field not in self.errors:
+                rendered = pipeline.render(cleaned[field], model.markdown_options(field))
+                problems = pipeline.check(rendered, resolvers.Known.in_database(rendered))
+                if problems:
+                    self.add_error(field, "; ".join(problems))
+        return cleaned
+
+
+class MarkdownAdminMixin:
+    """Markdown fields get the editor with a live preview, and are checked on save."""
+
+    form = MarkdownCheckedForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in getattr(self.model, "markdown_fields", {}):
+            kwargs["widget"] = PreviewWidget(f"{self.model._meta.label_lower}.{db_field.name}")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class CitationInline(admin.TabularInline):
@@ -38,7 +83,7 @@ class CitationInline(admin.TabularInline):
         return False
 
 
-class FAQInline(admin.StackedInline):
+class FAQInline(MarkdownAdminMixin, admin.StackedInline):
     model = FAQ
     extra = 0
     fields = ("question", "answer", "topics", "order")
@@ -46,8 +91,8 @@ class FAQInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
-    list_display = ("title", "status", "parent", "updated", "last_reviewed", "next_review_due", "view_link")
+class ArticleAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "state", "parent", "updated", "last_reviewed", "next_review_due", "view_link")
     list_filter = ("status", "topics", "author", "reviewer")
     search_fields = ("title", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
@@ -65,6 +110,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("Derived", {"fields": ("word_count", "reading_minutes"), "classes": ("collapse",)}),
     )
 
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        """Published, Draft, or "Scheduled for DATE" for a published guide whose date has not come."""
+        if obj.status == obj.Status.PUBLISHED and obj.published > timezone.localdate():
+            return f"Scheduled for {obj.published:%-d %B %Y}"
+        return obj.get_status_display()
+
     @admin.display(description="On site")
     def view_link(self, obj):
         url = obj.get_absolute_url() if obj.is_published else f"{obj.get_absolute_url()}preview/"
@@ -80,7 +132,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -103,7 +155,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(MarkdownxModelAdmin):
+class FAQAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     list_display = ("question", "article", "order")
     list_filter = ("topics", "article")
     search_fields = ("question", "answer")
@@ -121,7 +173,7 @@ class FoodAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupplementForm)
-class SupplementFormAdmin(MarkdownxModelAdmin):
+class SupplementFormAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     list_display = ("name", "elemental_percent", "evidence", "order")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("sources",)
@@ -143,7 +195,7 @@ class IntakeValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownxModelAdmin):
+class PageAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "updated")
     prepopulated_fields = {"slug": ("title",)}
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
@@ -71,6 +72,16 @@ def bump_content_version():
     _version_cache().set(VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
+def content_key():
+    """What every cached page and fragment depends on: the content version, and the day.
+
+    A guide with a future ``published`` date comes out at midnight with no save:
+    from that day on, lists, links and counts must show it, so nothing cached
+    the day before is read.
+    """
+    return f"{content_version()}:{timezone.localdate().isoformat()}"
+
+
 def fragment(name, vary, render):
     """``render()``, kept in the cache under the content version: rendered once per content change.
 
@@ -82,12 +93,29 @@ def fragment(name, vary, render):
     if not settings.FRAGMENT_CACHE_ENABLED:
         return render()
     digest = hashlib.sha256(repr(vary).encode()).hexdigest()
-    key = f"fragment:{name}:{content_version()}:{digest}"
+    key = f"fragment:{name}:{content_key()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = render()
         cache.set(key, value)
     return value
+
+
+def fragment_many(name, keys, render):
+    """``{key: value}`` for ``keys``; ``render(missing_keys)`` makes the ones not cached, in one call."""
+    if not keys:
+        return {}
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return render(keys)
+    prefix = f"fragment:{name}:{content_key()}:"
+    found = cache.get_many([prefix + key for key in keys])
+    values = {key: found[prefix + key] for key in keys if prefix + key in found}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        fresh = render(missing)
+        cache.set_many({prefix + key: value for key, value in fresh.items()})
+        values.update(fresh)
+    return values
 
 
 def is_cacheable_request(request):
@@ -111,8 +139,8 @@ def cached_page(view):
 
 def _key(request):
     path = request.get_full_path().encode("utf-8", "surrogateescape")
-    # "p2": the layout of a stored entry; a new layout must not read entries an older release stored.
-    return f"page:p2:{content_version()}:{hashlib.sha256(path).hexdigest()}"
+    # "p3": the layout of a stored entry; a new layout must not read entries an older release stored.
+    return f"page:p3:{content_key()}:{hashlib.sha256(path).hexdigest()}"
 
 
 def _storable(response):

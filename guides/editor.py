@@ -1,7 +1,8 @@
 """The admin Markdown editor's endpoints, staff-only.
 
 django-markdownx ships public, unsanitised preview and upload views; we do not
-include ``markdownx.urls``. Preview goes through ``guides.rendering.pipeline``; uploads
+include ``markdownx.urls``. Each Markdown field's preview renders with that field's options
+(``markdown_options``, as its save does) and fills in links and tables as a page would; uploads
 accept only real JPEG, PNG or WebP images, re-encoded by Pillow under a
 server-generated name.
 """
@@ -9,27 +10,63 @@ server-generated name.
 import io
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
-from .rendering.pipeline import preview_html
+from .rendering import pipeline, placeholders, resolvers
 
 FORMATS = {"JPEG": ("jpg", "JPEG"), "PNG": ("png", "PNG"), "WEBP": ("webp", "WEBP")}
 MAX_PIXELS = 40_000_000
 
 
+def preview_field(label):
+    """The model and Markdown field a preview is for, from ``app.model.field`` (e.g. ``guides.faq.answer``)."""
+    parts = (label or "guides.article.body").split(".")
+    if len(parts) != 3:
+        raise Http404("No such field.")
+    app_label, model_name, field = parts
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404("No such field.")
+    if field not in getattr(model, "markdown_fields", {}):
+        raise Http404("No such field.")
+    return model, field
+
+
+def preview_html(text, model=None, field="body"):
+    """What saving ``text`` into ``model.field`` would show readers: the same render, then the lookups.
+
+    Problems that would stop the save (unknown citation keys, links, tables) are listed first.
+    """
+    from .models import Article
+
+    model = model or Article
+    rendered = pipeline.render(text, model.markdown_options(field))
+    errors = pipeline.check(rendered, resolvers.Known.in_database(rendered))
+    local = model.markdown_options(field).cite_links == "local"
+    html = placeholders.fill(rendered.html, resolvers.lookups(rendered.html),
+                             placeholders.Citations.of(rendered.citations, local=local))
+    if not errors:
+        return html
+    items = "".join(f"<li>{escape(e)}</li>" for e in errors)
+    return (f'<aside class="callout callout-warning"><p class="callout-title">Fix before saving</p><ul>{items}</ul>'
+            f"</aside>{html}")
+
+
 @require_POST
 @staff_member_required
 def markdownify(request):
-    """Live preview for the markdownx widget."""
-    from django.http import HttpResponse
-
-    return HttpResponse(preview_html(request.POST.get("content", "")))
+    """Live preview for the markdownx widget of one field (``?field=guides.faq.answer``)."""
+    model, field = preview_field(request.GET.get("field", ""))
+    return HttpResponse(preview_html(request.POST.get("content", ""), model, field))
 
 
 def _error(message):

@@ -9,6 +9,8 @@ import json
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from .rendering.pipeline import to_text
+
 TITLE_MAX = 60
 SUFFIX = " | Magnesium Guide"
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
@@ -73,27 +75,24 @@ def person(p):
 
 
 def faq_page(path, faqs):
-    """FAQPage for FAQs the page shows (marked up for meaning, not for show)."""
-    from .rendering.pipeline import to_text
-
+    """FAQPage for the FAQs the page shows, ``((faq, answer_html), ...)`` (marked up for meaning, not for show)."""
     return {
         "@type": "FAQPage", "@id": absolute(path + "#faq"),
         "mainEntity": [
-            {"@type": "Question", "name": f.question,
-             "acceptedAnswer": {"@type": "Answer", "text": to_text(f.answer_html)}}
-            for f in faqs
+            {"@type": "Question", "name": faq.question,
+             "acceptedAnswer": {"@type": "Answer", "text": to_text(answer_html)}}
+            for faq, answer_html in faqs
         ],
     }
 
 
-def article_graph(article, faqs, citations, crumbs):
+def article_graph(article, faqs, references, crumbs):
     """MedicalWebPage + Article + BreadcrumbList (+ FAQPage) for a guide."""
     path = article.get_absolute_url()
     url = absolute(path)
     about = [{"@type": "Thing", "name": t.name, "url": absolute(t.get_absolute_url())} for t in article.topics.all()]
     cites = []
-    for c in citations:
-        ref = c.reference
+    for ref in references:
         item = {"@type": "CreativeWork", "name": ref.title}
         if ref.link:
             item["url"] = ref.link

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from .cache import fragment
-from .models import Article, Page, Person, SupplementForm, Topic, today
+from .models import Article, Page, Person, SupplementForm, Topic
 from .views import ContentPaginator
 
 SECTIONS = ["home", "guide_list", "foods", "supplements", "faq", "references", "calculator", "interactions",
@@ -32,7 +32,7 @@ class Sitemap(BaseSitemap):
 
 def latest_guide_update():
     """The last significant change to any published guide."""
-    return fragment("latest-guide-update", today(),
+    return fragment("latest-guide-update", None,
                     lambda: Article.objects.published().aggregate(m=Max("updated"))["m"])
 
 
@@ -62,7 +62,7 @@ class SiteSitemap(Sitemap):
 
     def items(self):
         if not hasattr(self, "_entries"):
-            self._entries = fragment("sitemap-site", today(), self._build)
+            self._entries = fragment("sitemap-site", None, self._build)
         return self._entries
 
     def _build(self):

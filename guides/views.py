@@ -27,8 +27,8 @@ from .models import (
     SlugHistory,
     SupplementForm,
     Topic,
-    today,
 )
+from .rendering import pages, placeholders, resolvers
 
 HOME_GUIDES = 30
 GUIDES_PER_PAGE = 100
@@ -39,7 +39,7 @@ PERSON_GUIDES = 100
 
 
 class ContentPaginator(Paginator):
-    """A Paginator that counts its list once per content version and day, not on every request.
+    """A Paginator that counts its list once per content version and day (``cache.content_key``).
 
     ``COUNT(*)`` reads every matching row; the total only changes when content
     does (which bumps the content version) or when a dated guide comes out.
@@ -51,7 +51,7 @@ class ContentPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return fragment("count", (self.name, today()), self.object_list.count)
+        return fragment("count", self.name, self.object_list.count)
 
 
 def _page(request, queryset, per_page, name):
@@ -85,7 +85,7 @@ def guide_list(request):
     """
     guides = Article.objects.published().for_listing().order_by("title", "pk")
     page = _page(request, guides, GUIDES_PER_PAGE, "guides")
-    by_topic_html = fragment("guide-list-topics", today(), _render_topic_previews)
+    by_topic_html = fragment("guide-list-topics", None, _render_topic_previews)
     return render(request, "guides/guide_list.html", {
         "articles": page.object_list, "page_obj": page, "by_topic_html": by_topic_html,
     })
@@ -99,19 +99,25 @@ def _render_topic_previews():
 
 
 def article_prefetches():
-    """What the guide page shows besides the article row itself."""
+    """What the guide page shows besides the article row itself (related guides come with the links)."""
     return (
         "topics",
-        Prefetch("related", queryset=Article.objects.published().for_listing()),
         Prefetch("citations", queryset=Citation.objects.select_related("reference").order_by("number")),
         Prefetch("faqs", queryset=FAQ.objects.order_by("order")),
     )
 
 
+def guide_page(article):
+    """Everything a guide page shows besides the article row, rendered from the rows as they are now."""
+    prefetch_related_objects([article], *article_prefetches())
+    faqs = list(article.faqs.all())
+    related, lookups = resolvers.related_and_links(article, article.body_html, *(f.answer_html for f in faqs))
+    return pages.guide_page(article, list(article.citations.all()), faqs, related, lookups)
+
+
 def _render_article(request, article, preview):
     """The guide's head tags and <article> body as HTML strings (templates/guides/_article_*.html)."""
-    prefetch_related_objects([article], *article_prefetches())
-    context = {"article": article, "preview": preview}
+    context = {"article": article, "page": guide_page(article), "preview": preview}
     return {
         "meta": render_to_string("guides/_article_meta.html", context, request),
         "body": render_to_string("guides/_article_body.html", context, request),
@@ -152,12 +158,18 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), "title", "pk")
     page = _page(request, guides, TOPIC_GUIDES_PER_PAGE, f"topic-{topic.pk}")
-    faqs = fragment("topic-faqs", (topic.pk, today()), lambda: list(
-        topic.faqs.published().select_related("article").only(
-            "question", "answer_html", "article__slug", "article__title", "order")))
+    intro_html, faqs = fragment("topic-parts", topic.pk, lambda: _topic_parts(topic))
     return render(request, "guides/topic.html", {
-        "topic": topic, "articles": page.object_list, "page_obj": page, "faqs": faqs,
+        "topic": topic, "articles": page.object_list, "page_obj": page, "intro_html": intro_html, "faqs": faqs,
     })
+
+
+def _topic_parts(topic):
+    """A hub's intro and its questions, with links and tables filled in."""
+    faqs = list(topic.faqs.published().select_related("article").only(
+        "question", "answer_html", "article__slug", "article__title", "order"))
+    lookups = resolvers.lookups(topic.intro_html, *(f.answer_html for f in faqs))
+    return placeholders.fill(topic.intro_html, lookups), pages.filled_faqs(faqs, lookups)
 
 
 @require_safe
@@ -175,7 +187,9 @@ def faq_list(request):
     topics = list(Topic.objects.prefetch_related(
         Prefetch("faqs", queryset=FAQ.objects.published().select_related("article"))
     ))
-    return render(request, "guides/faq.html", {"topics": topics})
+    lookups = resolvers.lookups(*(f.answer_html for t in topics for f in t.faqs.all()))
+    sections = [(topic, pages.filled_faqs(topic.faqs.all(), lookups)) for topic in topics]
+    return render(request, "guides/faq.html", {"sections": [s for s in sections if s[1]]})
 
 
 @require_safe
@@ -201,14 +215,16 @@ def supplement_list(request):
 @cached_page
 def supplement_detail(request, slug):
     form = get_object_or_404(SupplementForm.objects.prefetch_related("sources"), slug=slug)
-    return render(request, "guides/supplement.html", {"form": form})
+    body_html = placeholders.fill(form.body_html, resolvers.lookups(form.body_html))
+    return render(request, "guides/supplement.html", {"form": form, "body_html": body_html})
 
 
 @require_safe
 @cached_page
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "guides/page.html", {"page": page})
+    body_html = placeholders.fill(page.body_html, resolvers.lookups(page.body_html))
+    return render(request, "guides/page.html", {"page": page, "body_html": body_html})
 
 
 FOOD_SORTS = {

@@ -43,10 +43,12 @@ def pages(outcome, n=None):
 def doc(title, summary="", body="", kind="guide", **extra):
     """A search document made directly, for backend tests."""
     object_id = 900000 + SearchDocument.objects.count()
-    return SearchDocument.objects.create(
+    document = SearchDocument.objects.create(
         kind=kind, object_id=object_id, title=title, summary=summary, body=body,
         url=f"/test/{object_id}/", **extra,
     )
+    get_backend().documents_saved([document.pk])  # as guides.search.index does after writing
+    return document
 
 
 def page_html(client, **params):

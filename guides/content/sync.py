@@ -15,8 +15,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Article, today
-from ..rendering import pipeline as markdown
+from ..models import RenderedMarkdown
+from ..rendering.resolvers import Known, markdown_errors
 from .format import (
     SPEC_BY_NAME,
     SPECS,
@@ -157,37 +157,19 @@ def record_key(record):
     return values[0] if len(values) == 1 else tuple(values)
 
 
-class LoaderResolver(markdown.DatabaseResolver):
-    """References and guide titles from the files being loaded; tables from the database."""
-
-    def __init__(self, reference_keys, titles, live):
-        super().__init__()
-        self._keys = set(reference_keys)
-        self._titles = dict(titles)
-        self._live = set(live)
-
-
 def validate(content_dir):
-    """Parse and check everything. Returns (records, resolver) or raises ContentInvalid."""
+    """Parse and check everything. Returns the records, or raises ContentInvalid."""
     errors = []
     records = read_records(content_dir, errors)
     build_instances(records, errors)
     keys = check_relations(records, errors)
-    titles = {r.values.get("slug"): r.values.get("title") for r in records if r.spec.name == "articles"}
-    for old in (r.values.get("old_slug") for r in records if r.spec.name == "redirects"):
-        titles.setdefault(old, old)
-    live = {r.instance.slug for r in records if r.spec.name == "articles" and r.instance is not None
-            and r.instance.status == Article.Status.PUBLISHED and r.instance.published
-            and r.instance.published <= today()}
-    live |= {r.values.get("old_slug") for r in records
-             if r.spec.name == "redirects" and r.relations.get("article") in live}
-    resolver = LoaderResolver(keys["references"], titles, live)
-    static = markdown.StaticResolver(keys["references"], titles)
+    slugs = {r.values.get("slug") for r in records if r.spec.name == "articles"}
+    slugs |= {r.values.get("old_slug") for r in records if r.spec.name == "redirects"}
+    known = Known(keys["references"], slugs)
     for record in records:
         instance = record.instance
         if instance is None:
             continue
-        instance._resolver = static
         exclude = [f.name for f in record.spec.fields if f.kind in ("fk", "m2m")]
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -196,9 +178,11 @@ def validate(content_dir):
                 for message in messages:
                     errors.append(ContentError(record.path, message, record.line,
                                                "" if name == "__all__" else name))
+        for name, message in markdown_errors(instance, known).items():
+            errors.append(ContentError(record.path, message, record.line, name))
     if errors:
         raise ContentInvalid(errors)
-    return records, resolver
+    return records
 
 
 # --- Writing ------------------------------------------------------------------
@@ -221,17 +205,16 @@ class LoadReport:
 
 def load(content_dir, dry_run=False):
     """Validate ``content_dir``, then write it in one transaction. Returns a LoadReport."""
-    from ..cache import bump_content_version
     from ..search import index as search_index
 
-    records, resolver = validate(content_dir)
+    records = validate(content_dir)
     report = LoadReport()
     with transaction.atomic(), search_index.paused():  # no per-row index updates; one rebuild below
         objects = {spec.name: {} for spec in SPECS}
         for spec in SPECS:
             existing = {_db_key(spec, obj): obj for obj in _with_relations(spec)}
             written = [
-                (record, *_write(record, existing.get(record_key(record)), objects, resolver))
+                (record, *_write(record, existing.get(record_key(record)), objects))
                 for record in records if record.spec is spec
             ]
             for record, obj, status in written:
@@ -242,8 +225,6 @@ def load(content_dir, dry_run=False):
             transaction.set_rollback(True)
         else:
             search_index.rebuild()
-    if report.changed and not dry_run:
-        bump_content_version()
     return report
 
 
@@ -286,7 +267,7 @@ def _set_m2m(obj, fld, wanted, objects):
     return True
 
 
-def _write(record, current, objects, resolver):
+def _write(record, current, objects):
     """Write a record's fields and its relations to other specs. Returns (object, status)."""
     spec, new = record.spec, record.instance
     self_fks = {f.name for f in _relations(record, self_only=True) if f.kind == "fk"}
@@ -294,20 +275,18 @@ def _write(record, current, objects, resolver):
         if fld.kind == "fk":
             target = record.relations.get(fld.name)
             setattr(new, fld.name, objects[fld.target][target] if target else None)
-    new._resolver = resolver
     if current is None:
         new.save()
         obj, status = new, "created"
     else:
-        if hasattr(new, "render"):
-            new.render()
+        if isinstance(new, RenderedMarkdown):
+            new.render_markdown()
         skip = {spec.model._meta.get_field(name).attname for name in self_fks}
         changed = [f.attname for f in _concrete_fields(spec.model)
                    if f.attname not in skip and getattr(current, f.attname) != getattr(new, f.attname)]
         for name in changed:
             setattr(current, name, getattr(new, name))
         if changed:
-            current._resolver = resolver
             current.save()
         obj, status = current, "updated" if changed else "unchanged"
     for fld in _relations(record, self_only=False):

@@ -9,7 +9,6 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
-from .data import SupplementForm
 from .sources import Person, Reference
 
 
@@ -41,7 +40,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Only what list pages show: no bodies."""
-        return self.only("slug", "title", "summary", "parent_id", "author_id", "reviewer_id", "updated", "published")
+        return self.only("slug", "title", "summary", "status", "parent_id", "author_id", "reviewer_id", "updated",
+                         "published")
 
 
 class Article(RenderedMarkdown, models.Model):
@@ -98,39 +98,8 @@ class Article(RenderedMarkdown, models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._save_citations(self._citations)
-        before = getattr(self, "_visibility", None)
-        self._visibility = self._visible_as()
-        if before is not None and before != self._visibility:
-            self.rerender_linking_guides(before[0])
-
     def get_absolute_url(self):
         return reverse("guides:article", args=[self.slug])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._visibility = instance._visible_as()
-        return instance
-
-    def _visible_as(self):
-        """What other guides' links to this one depend on: its slug and whether readers see it."""
-        return (self.__dict__.get("slug"), self.__dict__.get("status"), self.__dict__.get("published"))
-
-    def rerender_linking_guides(self, *slugs):
-        """Links to a guide are rendered on save: redo them when it is published, hidden or renamed."""
-        for model in (Article, FAQ, Topic, SupplementForm, Page):
-            query = models.Q()
-            for slug in {self.slug, *slugs}:
-                for field in model.markdown_fields:
-                    query |= models.Q(**{f"{field}__contains": f"[[{slug}"})
-            others = model.objects.filter(query)
-            if model is Article:
-                others = others.exclude(pk=self.pk)  # this guide has just been saved
-            for other in others:
-                other.save()
 
     @property
     def is_published(self):
@@ -151,14 +120,17 @@ class Article(RenderedMarkdown, models.Model):
             raise ValidationError({"next_review_due": "Must be after the last-reviewed date."})
         super().clean()
 
-    def rendered(self, source, result):
-        self.toc_html = result.toc_html
-        self.word_count = len(re.findall(r"\w+", result.text))
+    def rendered(self, results):
+        body = results["body"]
+        self.toc_html = body.toc_html
+        self.word_count = len(re.findall(r"\w+", body.text))
         self.reading_minutes = max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
-        self._citations = result.citations
 
-    def _save_citations(self, citations):
-        """Store the numbered source list in order of first use."""
+    def markdown_saved(self, results):
+        self.save_citations(results["body"].citations)
+
+    def save_citations(self, citations):
+        """Store the numbered source list (``[(key, occurrences)]`` in order of first use)."""
         keys = [key for key, _count in citations]
         refs = {r.key: r for r in Reference.objects.filter(key__in=keys)}
         wanted = [

@@ -1,84 +1,63 @@
 """The shared base of content models: Markdown rendered on save, and date defaults.
 
-``RenderedMarkdown`` renders a model's Markdown fields once, on save, by
-``guides.rendering.pipeline`` into the matching ``*_html`` field. Views never render Markdown.
+``RenderedMarkdown`` renders a model's Markdown fields on save, by
+``guides.rendering.pipeline``, into the matching ``*_html`` field. Views never render Markdown.
 """
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..rendering import pipeline as markdown
+from ..rendering import pipeline
 
 WORDS_PER_MINUTE = 200
 
 
+def normalise_text(text):
+    """Text as stored: Unix line endings (browsers send CRLF) and no trailing spaces at the end."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 class RenderedMarkdown:
-    """Models whose Markdown fields are rendered once, on save, by ``guides.rendering.pipeline``.
+    """Models whose Markdown fields are rendered on save into the matching ``*_html`` field.
 
     ``markdown_fields`` maps a source field to the field that holds its HTML.
-    A loader can set ``_resolver`` so links and citations resolve against the
-    files being loaded rather than the database.
+    The stored HTML is a pure function of the row's own text: links to guides
+    and data tables are placeholders, filled in when a page is rendered
+    (``guides.rendering.placeholders``). Whether citations, links and tables
+    name things that exist is checked by the admin and the loader
+    (``guides.rendering.resolvers.markdown_errors``), not here.
     """
 
     markdown_fields = {}
     cite_links = "sources"
 
-    def resolver(self):
-        return getattr(self, "_resolver", None) or markdown.DatabaseResolver()
+    @classmethod
+    def markdown_options(cls, source):
+        """How the field ``source`` is rendered: the one answer that save and the admin preview both use."""
+        return pipeline.Options(cite_links=cls.cite_links)
 
-    def _render_key(self, text):
-        """What a field's rendering depends on besides the database: its text and a loader's resolver."""
-        return text, getattr(self, "_resolver", None)
-
-    def render(self):
-        """Render each Markdown field into its HTML field.
-
-        A result that ``check_markdown()`` (run by ``clean()``) rendered from the
-        same text is reused once, so a validated save renders each field once.
-        """
-        checked = getattr(self, "_checked_markdown", {})
-        self._checked_markdown = {}  # a check's results serve one save at most
-        resolver = self.resolver()
+    def render_markdown(self):
+        """Render each Markdown field into its HTML field. Returns ``{source: pipeline.Rendered}``."""
+        results = {}
         for source, target in self.markdown_fields.items():
-            text = getattr(self, source).replace("\r\n", "\n")
+            text = normalise_text(getattr(self, source))
             setattr(self, source, text)
-            key, rendered = checked.get(source, (None, None))
-            if key != self._render_key(text):
-                rendered = markdown.render(text, resolver=resolver, cite_links=self.cite_links)
-            setattr(self, target, rendered.html)
-            self.rendered(source, rendered)
+            results[source] = pipeline.render(text, self.markdown_options(source))
+            setattr(self, target, results[source].html)
+        self.rendered(results)
+        return results
 
-    def rendered(self, source, result):
-        """Hook for models that keep more than the HTML."""
+    def rendered(self, results):
+        """Hook, before the row is written: models that keep more than the HTML set it here."""
 
-    def check_markdown(self):
-        """Render each Markdown field strictly: unknown citations, links or tables are errors.
-
-        Each result is kept with the text it came from, for ``render()`` to reuse.
-        """
-        errors = {}
-        self._checked_markdown = {}
-        resolver = self.resolver()
-        for source in self.markdown_fields:
-            text = getattr(self, source).replace("\r\n", "\n")
-            try:
-                rendered = markdown.render(text, resolver=resolver, strict=True, cite_links=self.cite_links)
-            except markdown.MarkdownError as exc:
-                errors[source] = str(exc)
-            else:
-                self._checked_markdown[source] = (self._render_key(text), rendered)
-        if errors:
-            raise ValidationError(errors)
-
-    def clean(self):
-        super().clean()
-        self.check_markdown()
+    def markdown_saved(self, results):
+        """Hook, after the row is written: models that derive other rows (citations) write them here."""
 
     def save(self, *args, **kwargs):
-        self.render()
+        results = self.render_markdown()
         super().save(*args, **kwargs)
+        self.markdown_saved(results)
 
 
 def today():

@@ -46,7 +46,8 @@ class SearchTerm(models.Model):
 class SearchDocument(models.Model):
     """One searchable item (a guide, FAQ, food or supplement form) as plain text.
 
-    Kept in step with the content by ``guides.search.index``. Each database
+    Kept in step with the content by ``guides.search.index``, which also tells the
+    database's backend which rows it wrote (``documents_saved``). Each database
     indexes this table its own way (see ``guides.search.backends``):
 
     - SQLite: FTS5 tables over this table, kept in sync by triggers
@@ -81,12 +82,6 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from ..search.backends import get_backend
-
-        get_backend().documents_saved([self.pk])
 
 
 class SearchWord(models.Model):

@@ -9,22 +9,28 @@ Syntax on top of Python-Markdown (toc, tables, admonition, footnotes, attr_list)
 - ``[[table:name]]`` on its own line: a data table from ``guides.rendering.tables``.
 - ``!!! note|warning|remember|urgent "Title"``: callout boxes.
 
-The output always goes through ``sanitize`` (nh3) last. Unknown citation keys,
-link targets and table names are collected; ``strict=True`` raises
-``MarkdownError`` naming them.
+The output always goes through ``sanitize`` (nh3) last. ``render`` is a pure
+function of the text and its ``Options``: what a page shows from other rows
+(links to guides, data tables) is left as a placeholder that
+``guides.rendering.placeholders.fill`` fills in when the page is rendered.
+``check`` lists unknown citation keys, link targets and tables against what
+exists (``guides.rendering.resolvers``).
 """
 
+import functools
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import markdown as md_lib
 import nh3
-from django.urls import reverse
+from django.utils.html import escape
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from . import placeholders
 
 CALLOUT_TYPES = {"note", "warning", "remember", "urgent"}
 CITE_RE = r"\[@([A-Za-z0-9_.:;@ -]+)\]"
@@ -61,118 +67,57 @@ ALLOWED_CLASSES = {
     "ol": {"footnotes"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+REFERENCES_PATH = "/references/"  # the site bibliography (guides:references)
 
 
 class MarkdownError(ValueError):
-    """Raised in strict mode for unknown citation keys, links or tables."""
+    """Unknown citation keys, link targets or tables, each named (see ``check``)."""
 
     def __init__(self, errors):
         self.errors = list(errors)
         super().__init__("; ".join(self.errors))
 
 
-@dataclass
+@dataclass(frozen=True)
+class Options:
+    """How a field is rendered: ``cite_links="local"`` numbers citations against the page's own
+    source list (guides); ``"sources"`` links them to the site bibliography (FAQs, pages)."""
+
+    cite_links: str = "local"
+
+
+@dataclass(frozen=True)
 class Rendered:
+    """The pipeline's output for one text: a pure function of that text and its ``Options``.
+
+    ``html`` holds placeholders (``guides.rendering.placeholders``) for links
+    and data tables; ``citations`` is ``((key, occurrences), ...)`` in number order.
+    """
+
     html: str
     toc_html: str = ""
     text: str = ""
-    citations: list = field(default_factory=list)  # [(key, occurrences)] in number order
-    links: set = field(default_factory=set)
-    tables: set = field(default_factory=set)
-    errors: list = field(default_factory=list)
+    citations: tuple = ()
+    links: tuple = ()
+    tables: tuple = ()
+    errors: tuple = ()
 
-
-class Resolver:
-    """Answers what exists: references, guides and tables. Subclass per source."""
-
-    def has_reference(self, key):
-        return True
-
-    def article_title(self, slug):
-        """The guide's title, or None if there is no such guide."""
-        return slug
-
-    def is_live(self, slug):
-        """Whether readers can see the guide: links to drafts render as plain text."""
-        return True
-
-    def has_table(self, name):
-        from . import tables
-
-        return name in tables.TABLES
-
-    def table_html(self, name):
-        from . import tables
-
-        return tables.render(name)
-
-
-class StaticResolver(Resolver):
-    """Resolves against known sets, e.g. the files being loaded. Tables render as placeholders."""
-
-    def __init__(self, reference_keys=(), articles=None):
-        self.reference_keys = set(reference_keys)
-        self.articles = dict(articles or {})
-
-    def has_reference(self, key):
-        return key in self.reference_keys
-
-    def article_title(self, slug):
-        return self.articles.get(slug)
-
-    def table_html(self, name):
-        return f'<p class="table-source">[table: {name}]</p>', []
-
-
-class DatabaseResolver(Resolver):
-    """Resolves against the database, loading each set once per render."""
-
-    def __init__(self):
-        self._keys = None
-        self._titles = None
-        self._live = None
-
-    def has_reference(self, key):
-        if self._keys is None:
-            from ..models import Reference
-
-            self._keys = set(Reference.objects.values_list("key", flat=True))
-        return key in self._keys
-
-    def article_title(self, slug):
-        if self._titles is None:
-            from ..models import Article, SlugHistory
-
-            self._titles = dict(Article.objects.values_list("slug", "title"))
-            for old, new in SlugHistory.objects.values_list("old_slug", "article__slug"):
-                self._titles.setdefault(old, self._titles.get(new))
-        return self._titles.get(slug)
-
-    def is_live(self, slug):
-        if self._live is None:
-            from ..models import Article, SlugHistory
-
-            published = Article.objects.published()
-            self._live = set(published.values_list("slug", flat=True))
-            self._live |= set(SlugHistory.objects.filter(article__in=published).values_list("old_slug", flat=True))
-        return slug in self._live
+    @property
+    def cited_keys(self):
+        return [key for key, _count in self.citations]
 
 
 class _State:
-    def __init__(self, resolver, cite_links):
-        self.resolver = resolver
+    def __init__(self, cite_links):
         self.cite_links = cite_links
         self.numbers = {}  # key -> number
         self.counts = {}  # key -> occurrences
-        self.links = set()
-        self.tables = set()
+        self.links = {}
+        self.tables = {}
         self.errors = []
 
     def cite(self, key):
-        """Register a use of ``key``; return (number, occurrence) or None if unknown."""
-        if not self.resolver.has_reference(key):
-            self.errors.append(f"unknown citation key '{key}'")
-            return None
+        """Register a use of ``key``; return (number, occurrence)."""
         number = self.numbers.setdefault(key, len(self.numbers) + 1)
         self.counts[key] = self.counts.get(key, 0) + 1
         return number, self.counts[key]
@@ -180,24 +125,16 @@ class _State:
     def cite_element(self, keys):
         sup = etree.Element("sup")
         sup.set("class", "cite")
-        first = True
-        for key in keys:
-            found = self.cite(key)
-            if not first:
+        for index, key in enumerate(keys):
+            if index:
                 sup.append(_text_el(", "))
-            first = False
-            if found is None:
-                span = etree.SubElement(sup, "span")
-                span.set("class", "cite-missing")
-                span.text = "?"
-                continue
-            number, occurrence = found
+            number, occurrence = self.cite(key)
             a = etree.SubElement(sup, "a")
             if self.cite_links == "local":
                 a.set("href", f"#source-{number}")
                 a.set("id", f"cite-{number}-{occurrence}")
             else:
-                a.set("href", reverse("guides:references") + f"#ref-{key}")
+                a.set("href", f"{REFERENCES_PATH}#ref-{key}")
             a.text = f"[{number}]"
         return sup
 
@@ -220,8 +157,10 @@ class CitationPattern(InlineProcessor):
 
 
 class WikiLinkPattern(InlineProcessor):
-    def __init__(self, pattern, state):
-        super().__init__(pattern)
+    """``[[slug|text]]`` becomes a link placeholder: the target's URL, title and liveness are read at render time."""
+
+    def __init__(self, pattern, md, state):
+        super().__init__(pattern, md)
         self.state = state
 
     def handleMatch(self, m, data):
@@ -229,23 +168,13 @@ class WikiLinkPattern(InlineProcessor):
         if target.startswith("table:"):
             self.state.errors.append(f"table '{target[6:]}' must be on a line of its own")
             return _text_el(""), m.start(0), m.end(0)
-        title = self.state.resolver.article_title(target)
-        if title is None:
-            self.state.errors.append(f"unknown link target '{target}'")
-            el = _text_el(text or target)
-            return el, m.start(0), m.end(0)
-        if not self.state.resolver.is_live(target):
-            return _text_el(text or title), m.start(0), m.end(0)
-        self.state.links.add(target)
-        a = etree.Element("a")
-        a.set("href", reverse("guides:article", args=[target]))
-        a.set("class", "internal")
-        a.text = text or title
-        return a, m.start(0), m.end(0)
+        self.state.links.setdefault(target, None)
+        token = placeholders.link_token(escape(target), escape(text))
+        return self.md.htmlStash.store(token), m.start(0), m.end(0)
 
 
 class TablePreprocessor(Preprocessor):
-    """Replaces ``[[table:name]]`` lines with the rendered data table."""
+    """Replaces ``[[table:name]]`` lines with a table placeholder, filled in with the data at render time."""
 
     def __init__(self, md, state):
         super().__init__(md)
@@ -258,16 +187,8 @@ class TablePreprocessor(Preprocessor):
             if not m:
                 out.append(line)
                 continue
-            name = m.group(1)
-            if not self.state.resolver.has_table(name):
-                self.state.errors.append(f"unknown table '{name}'")
-                continue
-            self.state.tables.add(name)
-            html, keys = self.state.resolver.table_html(name)
-            if keys:
-                sup = self.state.cite_element(keys)
-                html += '<p class="table-source">Source: ' + etree.tostring(sup, encoding="unicode") + "</p>"
-            out.extend(["", self.md.htmlStash.store(html), ""])
+            self.state.tables.setdefault(m.group(1), None)
+            out.extend(["", self.md.htmlStash.store(placeholders.table_token(m.group(1))), ""])
         return out
 
 
@@ -297,7 +218,7 @@ class SiteExtension(Extension):
 
     def extendMarkdown(self, md):
         md.preprocessors.register(TablePreprocessor(md, self.state), "data_tables", 29)
-        md.inlinePatterns.register(WikiLinkPattern(WIKILINK_RE, self.state), "wikilink", 176)
+        md.inlinePatterns.register(WikiLinkPattern(WIKILINK_RE, md, self.state), "wikilink", 176)
         md.inlinePatterns.register(CitationPattern(CITE_RE, self.state), "citation", 175)
         md.treeprocessors.register(CalloutTreeprocessor(md), "callouts", 1)
 
@@ -329,13 +250,18 @@ def to_text(html):
     return re.sub(r"\s+", " ", text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")).strip()
 
 
-def render(text, resolver=None, strict=False, cite_links="local"):
-    """Render Markdown to sanitised HTML, a TOC and the citation list.
+def render(text, options=Options()):
+    """Render Markdown to sanitised HTML (with placeholders), a TOC and the citation list.
 
-    ``cite_links="local"`` numbers citations against the page's own source list
-    (guides); any other value links them to the site bibliography (FAQs, pages).
+    Pure: the result depends only on ``text`` and ``options``, so it is memoised
+    (a form's check and the save that follows it render once).
     """
-    state = _State(resolver or Resolver(), cite_links)
+    return _render(placeholders.strip_reserved(text).replace("\r\n", "\n"), options)
+
+
+@functools.lru_cache(maxsize=64)
+def _render(text, options):
+    state = _State(options.cite_links)
     md = md_lib.Markdown(
         extensions=[
             "toc", "tables", "admonition", "footnotes", "attr_list", "sane_lists",
@@ -344,29 +270,25 @@ def render(text, resolver=None, strict=False, cite_links="local"):
         extension_configs={"toc": {"toc_depth": "2-3", "permalink": False}},
         output_format="html",
     )
-    raw = md.convert(text or "")
-    if strict and state.errors:
-        raise MarkdownError(state.errors)
+    raw = md.convert(text)
     html = sanitize(raw)
     toc_html = sanitize(md.toc) if getattr(md, "toc_tokens", None) else ""
     citations = sorted(state.numbers, key=state.numbers.get)
     return Rendered(
         html=html,
         toc_html=toc_html,
-        text=to_text(html),
-        citations=[(key, state.counts[key]) for key in citations],
-        links=state.links,
-        tables=state.tables,
-        errors=state.errors,
+        text=to_text(placeholders.plain(html)),
+        citations=tuple((key, state.counts[key]) for key in citations),
+        links=tuple(state.links),
+        tables=tuple(state.tables),
+        errors=tuple(state.errors),
     )
 
 
-def preview_html(text):
-    """django-markdownx's preview: the same pipeline, errors shown to the editor."""
-    from django.utils.html import escape
-
-    rendered = render(text, resolver=DatabaseResolver())
-    if not rendered.errors:
-        return rendered.html
-    items = "".join(f"<li>{escape(e)}</li>" for e in rendered.errors)
-    return f'<aside class="callout callout-warning"><p class="callout-title">Fix before saving</p><ul>{items}</ul></aside>' + rendered.html
+def check(rendered, known):
+    """Everything ``known`` (references, guides and tables that exist) says is wrong with ``rendered``."""
+    errors = list(rendered.errors)
+    errors += [f"unknown citation key '{key}'" for key in rendered.cited_keys if not known.has_reference(key)]
+    errors += [f"unknown link target '{slug}'" for slug in rendered.links if not known.has_guide(slug)]
+    errors += [f"unknown table '{name}'" for name in rendered.tables if not known.has_table(name)]
+    return errors

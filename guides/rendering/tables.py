@@ -1,14 +1,20 @@
 """Data tables that guides embed with ``[[table:name]]``.
 
-Numbers are never retyped into prose: each table is rendered from the models.
-Each renderer returns ``(html, source_keys)``; the pipeline turns the keys
-into numbered citations under the table.
+Numbers are never retyped into prose: each table is rendered from the models
+when the page is rendered (``guides.rendering.resolvers`` fetches and caches
+them per content version), so a changed food value is on every guide at once.
+``render(names)`` reads each model once, however many of its tables a page
+shows, and returns ``placeholders.Table`` objects: the HTML and the keys of
+the references the rows cite, which the page numbers after its own citations.
 """
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from dataclasses import replace
 
-from ..models import Food, IntakeValue, Interaction, SupplementForm
+from django.db.models import F
+from django.utils.html import escape
+
+from ..models import Food, IntakeValue, Interaction, Reference, SupplementForm
+from .placeholders import Table
 
 
 def _num(value, suffix=""):
@@ -19,130 +25,134 @@ def _num(value, suffix=""):
     return text + suffix
 
 
-def _cell(index, value, numeric):
-    cls = mark_safe(' class="num"') if index in numeric else ""
-    if index == 0:
-        return format_html('<th scope="row"{}>{}</th>', cls, value)
-    return format_html("<td{}>{}</td>", cls, value)
-
-
 def _table(label, headers, rows, numeric=(), row_ids=None):
-    """A captioned table in a scrollable, focusable region. ``row_ids`` gives each <tr> an anchor."""
-    head = format_html_join(
-        "", '<th scope="col"{}>{}</th>',
-        ((mark_safe(' class="num"') if i in numeric else "", h) for i, h in enumerate(headers)),
-    )
-    ids = row_ids or [""] * len(rows)
-    body = format_html_join(
-        "", "<tr{}>{}</tr>",
-        # Each cell is built by format_html, which escapes its value.
-        ((format_html(' id="{}"', row_id) if row_id else "",
-          mark_safe("".join(_cell(i, cell, numeric) for i, cell in enumerate(row))))  # noqa: S308
-         for row_id, row in zip(ids, rows, strict=True)),
-    )
-    return format_html(
-        '<div class="table-wrap" role="region" aria-label="{}" tabindex="0">'
-        '<table class="data-table"><caption>{}</caption><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>',
-        label, label, head, body,
-    )
+    """A captioned table in a scrollable, focusable region. ``row_ids`` gives each <tr> an anchor.
+
+    Every value is escaped here; the markup is built with plain string joins, which is
+    several times faster than ``format_html`` per cell and matters when nothing is cached.
+    """
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
+    body = []
+    for index, row in enumerate(rows):
+        row_id = f' id="{escape(row_ids[index])}"' if row_ids else ""
+        cells = [f'<th scope="row"{num if 0 in numeric else ""}>{escape(row[0])}</th>']
+        cells += [f'<td{num if i in numeric else ""}>{escape(cell)}</td>' for i, cell in enumerate(row) if i]
+        body.append(f"<tr{row_id}>{''.join(cells)}</tr>")
+    label = escape(label)
+    return (f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">'
+            f'<table class="data-table"><caption>{label}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def _keys(queryset):
-    keys = []
-    for obj in queryset:
-        for ref in obj.sources.all():
-            if ref.key not in keys:
-                keys.append(ref.key)
-    return keys
+def _with_sources(queryset):
+    """``[(row, source_keys)]`` in the queryset's order, in one query (a join on the sources)."""
+    rows = {}
+    for obj in queryset.annotate(source_key=F("sources__key")):
+        row, keys = rows.setdefault(obj.pk, (obj, []))
+        if obj.source_key is not None:
+            keys.append(obj.source_key)
+    return [(row, sorted(keys)) for row, keys in rows.values()]
 
 
-def _intake(kind_filter):
-    """Rows (age and stage, sex, amount, kind) of the intake values of the given kinds, and their source keys."""
+def _keys(rows):
+    """The source keys of ``rows``, in order of first use."""
+    return tuple(dict.fromkeys(key for _row, keys in rows for key in keys))
+
+
+def _intake(rows, kinds):
     stages = [IntakeValue.Stage.NONE, IntakeValue.Stage.PREGNANT, IntakeValue.Stage.BREASTFEEDING]
-    values = sorted(IntakeValue.objects.filter(kind__in=kind_filter).prefetch_related("sources"),
-                    key=lambda v: (stages.index(v.stage), v.age_min, v.sex))
-    rows = []
-    for v in values:
-        who = v.label
-        if v.stage != IntakeValue.Stage.NONE:
-            who = f"{v.get_stage_display()}, {v.label}"
+    chosen = sorted(((v, keys) for v, keys in rows if v.kind in kinds),
+                    key=lambda item: (stages.index(item[0].stage), item[0].age_min, item[0].sex))
+    return chosen
+
+
+def magnesium_rda(rows):
+    chosen = _intake(rows, ("RDA", "AI"))
+    cells = []
+    for v, _keys_of_row in chosen:
+        who = v.label if v.stage == IntakeValue.Stage.NONE else f"{v.get_stage_display()}, {v.label}"
         amount = _num(v.amount_mg, " mg") if v.amount_mg is not None else "Not established"
-        rows.append((who, v.get_sex_display() if v.sex != "any" else "All", amount, v.kind))
-    return rows, _keys(values)
+        cells.append((who, v.get_sex_display() if v.sex != "any" else "All", amount, v.kind))
+    html = _table("Magnesium you need each day (RDA or AI)", ["Age and stage", "Sex", "Per day", "Type"], cells, {2})
+    return Table(html, _keys(chosen))
 
 
-def magnesium_rda():
-    rows, keys = _intake(["RDA", "AI"])
-    html = _table("Magnesium you need each day (RDA or AI)", ["Age and stage", "Sex", "Per day", "Type"], rows, {2})
-    return html, keys
+def magnesium_ul(rows):
+    chosen = [(v, keys) for v, keys in rows if v.kind == "UL"]
+    cells = [(v.label, _num(v.amount_mg, " mg") if v.amount_mg is not None else "Not established", v.note)
+             for v, _keys_of_row in chosen]
+    html = _table("Upper limit for magnesium from supplements and medicines",
+                  ["Age", "Upper limit per day", "Applies to"], cells, {1})
+    return Table(html, _keys(chosen))
 
 
-def magnesium_ul():
-    values = list(IntakeValue.objects.filter(kind="UL").prefetch_related("sources"))
-    rows = [
-        (v.label, _num(v.amount_mg, " mg") if v.amount_mg is not None else "Not established", v.note)
-        for v in values
-    ]
-    html = _table(
-        "Upper limit for magnesium from supplements and medicines",
-        ["Age", "Upper limit per day", "Applies to"], rows, {1},
-    )
-    return html, _keys(values)
-
-
-def _foods(nutrient, label):
+def _foods(rows, nutrient, label):
     field = f"{nutrient}_mg"
-    foods = list(
-        Food.objects.filter(**{f"{field}__isnull": False}).order_by(f"-{field}", "name").prefetch_related("sources")
-    )
-    rows = [(f.name, f.serving, _num(getattr(f, field), " mg"), _num(f.percent_dv(nutrient), "%")) for f in foods]
-    html = _table(label, ["Food", "Serving", f"{nutrient.capitalize()}", "% Daily Value"], rows, {2, 3})
-    return html, _keys(foods)
+    chosen = sorted(((f, keys) for f, keys in rows if getattr(f, field) is not None),
+                    key=lambda item: (-getattr(item[0], field), item[0].name))
+    cells = [(f.name, f.serving, _num(getattr(f, field), " mg"), _num(f.percent_dv(nutrient), "%")) for f, _k in chosen]
+    html = _table(label, ["Food", "Serving", nutrient.capitalize(), "% Daily Value"], cells, {2, 3})
+    return Table(html, _keys(chosen))
 
 
-def foods_magnesium():
-    return _foods("magnesium", "Magnesium in common foods")
+def foods_magnesium(rows):
+    return _foods(rows, "magnesium", "Magnesium in common foods")
 
 
-def foods_potassium():
-    return _foods("potassium", "Potassium in common foods")
+def foods_potassium(rows):
+    return _foods(rows, "potassium", "Potassium in common foods")
 
 
-def foods_calcium():
-    return _foods("calcium", "Calcium in common foods")
+def foods_calcium(rows):
+    return _foods(rows, "calcium", "Calcium in common foods")
 
 
-def supplement_forms():
-    forms = list(SupplementForm.objects.prefetch_related("sources"))
-    rows = [
-        (f.name, _num(f.elemental_percent, "%"), f.get_evidence_display(), f.laxative_effect, f.best_for)
-        for f in forms
-    ]
-    html = _table(
-        "Magnesium supplement forms compared",
-        ["Form", "Elemental magnesium", "Absorption evidence", "Laxative effect", "Used for"], rows, {1},
-    )
-    return html, _keys(forms)
+def supplement_forms(rows):
+    cells = [(f.name, _num(f.elemental_percent, "%"), f.get_evidence_display(), f.laxative_effect, f.best_for)
+             for f, _keys_of_row in rows]
+    html = _table("Magnesium supplement forms compared",
+                  ["Form", "Elemental magnesium", "Absorption evidence", "Laxative effect", "Used for"], cells, {1})
+    return Table(html, _keys(rows))
 
 
-def interactions():
-    meds = list(Interaction.objects.prefetch_related("sources"))
-    rows = [(m.name, m.get_effect_display(), m.what_to_do) for m in meds]
-    html = _table("Medicines and magnesium", ["Medicine", "What happens", "What to do"], rows,
-                  row_ids=[f"med-{m.slug}" for m in meds])
-    return html, _keys(meds)
+def interactions(rows):
+    cells = [(m.name, m.get_effect_display(), m.what_to_do) for m, _keys_of_row in rows]
+    html = _table("Medicines and magnesium", ["Medicine", "What happens", "What to do"], cells,
+                  row_ids=[f"med-{m.slug}" for m, _keys_of_row in rows])
+    return Table(html, _keys(rows))
 
 
+# Each table: the rows it is drawn from, and its renderer. Tables drawn from the same rows share one query.
+SOURCES = {
+    "intake": IntakeValue.objects.all,
+    "foods": Food.objects.all,
+    "supplements": SupplementForm.objects.all,
+    "interactions": Interaction.objects.all,
+}
 TABLES = {
-    "magnesium-rda": magnesium_rda,
-    "magnesium-ul": magnesium_ul,
-    "foods-magnesium": foods_magnesium,
-    "foods-potassium": foods_potassium,
-    "foods-calcium": foods_calcium,
-    "supplement-forms": supplement_forms,
-    "interactions": interactions,
+    "magnesium-rda": ("intake", magnesium_rda),
+    "magnesium-ul": ("intake", magnesium_ul),
+    "foods-magnesium": ("foods", foods_magnesium),
+    "foods-potassium": ("foods", foods_potassium),
+    "foods-calcium": ("foods", foods_calcium),
+    "supplement-forms": ("supplements", supplement_forms),
+    "interactions": ("interactions", interactions),
 }
 
 
-def render(name):
-    return TABLES[name]()
+def render(names):
+    """``{name: Table}`` for the known ``names``: each model is read once, and the sources in one more query."""
+    rows = {}
+    tables = {}
+    for name in names:
+        if name not in TABLES:
+            continue
+        source, renderer = TABLES[name]
+        if source not in rows:
+            rows[source] = _with_sources(SOURCES[source]())
+        tables[name] = renderer(rows[source])
+    keys = {key for table in tables.values() for key in table.source_keys}
+    references = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)} if keys else {}
+    return {name: replace(table, references=tuple(references[k] for k in table.source_keys if k in references))
+            for name, table in tables.items()}

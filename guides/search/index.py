@@ -2,8 +2,8 @@
 
 Each public guide, FAQ, food and supplement form has one search document:
 plain text in three weighted parts (title, summary, body) plus what a result
-shows (URL, type, topic). Signals update the documents of whatever was saved
-or deleted; ``rebuild()`` brings every document up to date at once and is run
+shows (URL, type, topic). ``guides.signals`` calls ``saved``, ``deleted`` and
+``topics_changed`` to update the documents of whatever changed; ``rebuild()`` brings every document up to date at once and is run
 at the end of ``loadcontent`` and by ``manage.py rebuildsearch``. Both write only the
 rows that actually change, so loading unchanged content changes nothing.
 """
@@ -15,13 +15,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 
-from ..cache import bump_content_version
-from ..models import FAQ, Article, Food, SearchDocument, SearchTerm, SupplementForm, Topic
-from ..rendering import pipeline as markdown
+from ..models import FAQ, Article, Food, SearchDocument, SupplementForm, Topic
+from ..rendering import pipeline, placeholders
 from .backends import get_backend
 from .backends.base import MARK_END, MARK_START
 
@@ -43,8 +40,12 @@ _BLOCK_TAG = re.compile(
 
 
 def html_text(html):
-    """Visible text of rendered HTML, with a space where block elements meet ("cell.</td><td>Next")."""
-    return markdown.to_text(_BLOCK_TAG.sub(" ", html or ""))
+    """Visible text of stored HTML, with a space where block elements meet ("cell.</td><td>Next").
+
+    Links show their text (or the target's slug as words); data tables are left
+    out: their rows are documents of their own (foods, supplement forms).
+    """
+    return pipeline.to_text(_BLOCK_TAG.sub(" ", placeholders.plain(html)))
 
 
 # --- What each kind of content looks like as a document -------------------------
@@ -206,7 +207,7 @@ def rebuild(reindex=False):
             _count(counts, sync(kind, batch))
         if reindex:
             backend.reindex_all()
-        elif hasattr(backend, "prune_vocabulary") and (counts["updated"] or counts["deleted"]):
+        elif counts["updated"] or counts["deleted"]:
             backend.prune_vocabulary()
         if reindex or any(counts.values()):
             backend.refresh_statistics()
@@ -234,72 +235,54 @@ def _paused():
     return getattr(_state, "depth", 0) > 0
 
 
-# --- Signals ------------------------------------------------------------------------
+# --- Keeping documents current (called by ``guides.signals``) ---------------------------
 
 
-def _refresh(kind, objects):
+def refresh(kind, objects):
+    """Rewrite the documents of ``objects`` (skipped while a load has paused the index)."""
     objects = list(objects)
     if objects and not _paused():
         sync(kind, objects)
 
 
-@receiver(post_save, dispatch_uid="search-index-save")
-def content_saved(sender, instance, raw=False, **kwargs):
-    if raw or _paused():
-        return
-    if sender is Article:
-        _refresh(Kind.GUIDE, [instance])
-        _refresh(Kind.FAQ, instance.faqs.all())
-    elif sender is Topic:
-        _refresh(Kind.GUIDE, instance.articles.all())
-        _refresh(Kind.FAQ, instance.faqs.select_related("article"))
-    elif sender in KIND_OF_MODEL:
-        _refresh(KIND_OF_MODEL[sender], [instance])
+def saved(instance):
+    """``instance`` was saved: refresh its document and those that show it."""
+    if isinstance(instance, Article):
+        refresh(Kind.GUIDE, [instance])
+        refresh(Kind.FAQ, instance.faqs.all())
+    elif isinstance(instance, Topic):
+        refresh(Kind.GUIDE, instance.articles.all())
+        refresh(Kind.FAQ, instance.faqs.select_related("article"))
+    elif type(instance) in KIND_OF_MODEL:
+        refresh(KIND_OF_MODEL[type(instance)], [instance])
 
 
-@receiver(post_save, sender=SearchTerm, dispatch_uid="search-terms-save")
-@receiver(post_delete, sender=SearchTerm, dispatch_uid="search-terms-delete")
-def search_terms_changed(sender, **kwargs):
-    """Cached search pages were built with the old terms."""
-    if not kwargs.get("raw"):
-        bump_content_version()
+def deleted(instance):
+    """``instance`` was deleted: drop its document, and refresh the documents that showed it.
 
-
-@receiver(pre_delete, dispatch_uid="search-index-pre-delete")
-def content_deleting(sender, instance, **kwargs):
-    """Remember what a deleted guide or topic leaves behind: FAQs and guides that change."""
-    if sender is Article:
-        instance._search_faqs = list(instance.faqs.values_list("pk", flat=True))
-    elif sender is Topic:
-        instance._search_guides = list(instance.articles.values_list("pk", flat=True))
-        instance._search_faqs = list(instance.faqs.values_list("pk", flat=True))
-
-
-@receiver(post_delete, dispatch_uid="search-index-delete")
-def content_deleted(sender, instance, **kwargs):
+    What a deleted guide or topic leaves behind is read from the index itself: an
+    FAQ document links into its guide, and a guide or FAQ document names its topic.
+    """
     if _paused():
         return
-    if sender in KIND_OF_MODEL:
-        remove(KIND_OF_MODEL[sender], [instance.pk])
-    if sender in (Article, Topic):
-        guides = getattr(instance, "_search_guides", [])
-        _refresh(Kind.GUIDE, Article.objects.filter(pk__in=guides).prefetch_related("topics"))
-        faqs = getattr(instance, "_search_faqs", [])
-        _refresh(Kind.FAQ, source_queryset(Kind.FAQ).filter(pk__in=faqs))
-
-
-@receiver(m2m_changed, dispatch_uid="search-index-topics")
-def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """A guide's or FAQ's topics decide the topic shown with its result."""
-    if _paused() or not action.startswith("post_"):
-        return
-    for model, kind in ((Article, Kind.GUIDE), (FAQ, Kind.FAQ)):
-        if sender is not model.topics.through:
-            continue
-        if not reverse:
-            _refresh(kind, [instance])
-        elif pk_set:
-            _refresh(kind, source_queryset(kind).filter(pk__in=pk_set))
-        else:  # a topic's links were cleared: refresh what showed it
+    if type(instance) in KIND_OF_MODEL:
+        remove(KIND_OF_MODEL[type(instance)], [instance.pk])
+    if isinstance(instance, Article):
+        shown = SearchDocument.objects.filter(kind=Kind.FAQ, url__startswith=instance.get_absolute_url() + "#")
+        refresh(Kind.FAQ, source_queryset(Kind.FAQ).filter(pk__in=shown.values("object_id")))
+    elif isinstance(instance, Topic):
+        for kind in (Kind.GUIDE, Kind.FAQ):
             shown = SearchDocument.objects.filter(kind=kind, topic_url=instance.get_absolute_url())
-            _refresh(kind, source_queryset(kind).filter(pk__in=shown.values("object_id")))
+            refresh(kind, source_queryset(kind).filter(pk__in=shown.values("object_id")))
+
+
+def topics_changed(model, instance, reverse, pk_set):
+    """A guide's or FAQ's topics changed (``model`` is Article or FAQ): they decide the topic its result shows."""
+    kind = KIND_OF_MODEL[model]
+    if not reverse:
+        refresh(kind, [instance])
+    elif pk_set:
+        refresh(kind, source_queryset(kind).filter(pk__in=pk_set))
+    else:  # a topic's links were cleared: refresh what showed it
+        shown = SearchDocument.objects.filter(kind=kind, topic_url=instance.get_absolute_url())
+        refresh(kind, source_queryset(kind).filter(pk__in=shown.values("object_id")))

@@ -45,12 +45,12 @@ def page_meta(context, title, summary, page_obj=None, crumb=None):
 
 
 @register.inclusion_tag("_meta.html", takes_context=True)
-def article_meta(context, article):
+def article_meta(context, article, page):
     crumbs = [HOME]
     if article.parent_id:
         crumbs.append((article.parent.title, article.parent.get_absolute_url()))
     crumbs.append((article.title, article.get_absolute_url()))
-    graph = seo.article_graph(article, list(article.faqs.all()), list(article.citations.all()), crumbs)
+    graph = seo.article_graph(article, page.faqs, [source.reference for source in page.sources], crumbs)
     extra = {
         "published": article.published.isoformat(), "modified": article.updated.isoformat(),
         "noindex": not article.is_published,
@@ -69,13 +69,13 @@ def topic_meta(context, topic, faqs, page_obj=None):
 
 
 @register.inclusion_tag("_meta.html", takes_context=True)
-def faq_list_meta(context, title, summary, topics):
+def faq_list_meta(context, title, summary, sections):
     faqs, seen = [], set()
-    for topic in topics:
-        for faq in topic.faqs.all():
+    for _topic, answered in sections:
+        for faq, answer_html in answered:
             if faq.pk not in seen:
                 seen.add(faq.pk)
-                faqs.append(faq)
+                faqs.append((faq, answer_html))
     crumbs = [HOME, (title, reverse("guides:faq"))]
     return _render(context, title, summary, graph=[seo.faq_page(reverse("guides:faq"), faqs)], crumbs=crumbs)
 

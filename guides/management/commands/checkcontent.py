@@ -1,4 +1,4 @@
-"""Check the loaded content against the quality gate of issue 4 (see ``guides.quality``)."""
+"""Check the loaded content against the quality gate of issue 4 (see ``guides.editorial.quality``)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, facts, **options):
         try:
-            from guides import quality
+            from guides.editorial import quality
         except ImportError as exc:  # textstat is a development dependency
             raise CommandError(f"checkcontent needs the development tools (make dev-venv): {exc}")
         try:

@@ -7,9 +7,9 @@ import re
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from guides.cache import bump_content_version
 from guides.models import Article, Citation, Person, Reference, Topic
-from guides.rendering import pipeline as markdown
+from guides.rendering import pipeline
+from guides.signals import content_changed
 
 PREFIX = "synth-"
 BODY = """## What is synthetic guide NUMBER about?
@@ -38,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, articles, delete, **options):
         Article.objects.filter(slug__startswith=PREFIX).delete()
         if delete:
-            bump_content_version()
+            content_changed()  # bulk writes send no signals
             self.stdout.write("Synthetic guides removed.")
             return
         author = Person.objects.order_by("pk").first() or Person.objects.create(slug="synth-author", name="Synth")
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             body = body.replace(f"KEY{i}", key)
         if not pillar:
             body = re.sub(r"Read \[\[\]\] for the real guide\.", "", body)
-        rendered = markdown.render(body, resolver=markdown.DatabaseResolver(), strict=True)
+        rendered = pipeline.render(body)
         words = len(re.findall(r"\w+", rendered.text))
         refs = dict(Reference.objects.filter(key__in=keys).values_list("key", "pk"))
         start = dt.date(2020, 1, 1)
@@ -75,5 +75,5 @@ class Command(BaseCommand):
             [Citation(article_id=a.pk, reference_id=refs[key], number=num, occurrences=count)
              for a in created for num, (key, count) in enumerate(rendered.citations, start=1)],
             batch_size=2000)
-        bump_content_version()
+        content_changed()  # bulk writes send no signals
         self.stdout.write(f"Created {len(created)} synthetic guides.")

@@ -79,6 +79,43 @@ class Hit:
         return SearchDocument.Kind(self.kind).label
 
 
+class SearchBackend:
+    """What every backend answers. Upkeep methods default to doing nothing, so callers never probe."""
+
+    vendor = ""
+
+    def count(self, plan):
+        """How many documents the query ranks (at most twice ``MAX_RANKED``)."""
+        raise NotImplementedError
+
+    def hits(self, plan, offset, limit):
+        """One page of ranked ``Hit``s."""
+        raise NotImplementedError
+
+    def suggest(self, words, limit):
+        """Titles for what is being typed: ``[{"kind", "title", "url"}]``."""
+        raise NotImplementedError
+
+    def corrections(self, words):
+        """``{word: nearest indexed word}`` for the words the index does not know."""
+        raise NotImplementedError
+
+    def documents_saved(self, ids):
+        """The documents with these ids were written: update whatever the database indexes itself."""
+
+    def prune_vocabulary(self):
+        """Drop typo-correction words no document has any more."""
+
+    def refresh_statistics(self):
+        """Refresh the query planner's statistics after a bulk change."""
+
+    def reindex_all(self):
+        """Rebuild the database's own index from every document."""
+
+    def check_index(self):
+        """Raise if the database's index disagrees with the documents."""
+
+
 def closest_word(word, candidates):
     """The candidate nearest ``word`` by edit distance (difflib), or None.
 

@@ -20,6 +20,7 @@ from .base import (
     MARK_START,
     MAX_RANKED,
     Hit,
+    SearchBackend,
     closest_word,
     coverage_points,
     typo_candidates,
@@ -39,7 +40,7 @@ def document_vector():
     return part("title", "A") + part("summary", "B") + part("body", "C")
 
 
-class PostgresBackend:
+class PostgresBackend(SearchBackend):
     """Weighted SearchVector with a GIN index, websearch_to_tsquery, SearchHeadline, pg_trgm."""
 
     vendor = "postgresql"

@@ -13,13 +13,14 @@ from .base import (
     VOCAB_TABLE,
     WORDS_TABLE,
     Hit,
+    SearchBackend,
     closest_word,
     coverage_points,
     typo_candidates,
 )
 
 
-class SQLiteBackend:
+class SQLiteBackend(SearchBackend):
     """FTS5 with an external-content table, bm25() column weights and snippet()."""
 
     vendor = "sqlite"
