@@ -241,7 +241,9 @@ MARKDOWNX_EDITOR_RESIZABLE = True
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 FRAGMENT_CACHE_ENABLED = env_bool("DJANGO_FRAGMENT_CACHE", True)  # guides.cache.fragment
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
-FACTS_FILE = BASE_DIR / "guides" / "editorial" / "checked-facts.json"  # the checked facts checkcontent compares data with
+FACTS_FILE = (
+    BASE_DIR / "guides" / "editorial" / "checked-facts.json"
+)  # the checked facts checkcontent compares data with
 
 LOGGING = {
     "version": 1,

@@ -14,10 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
     # Shared with the processes a test starts (they inherit the variable), not with other test runs.
-    "content-version": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                        "LOCATION": os.environ.setdefault("DJANGO_TEST_VERSION_DIR",
-                                                          tempfile.mkdtemp(prefix="mg-test-version-")),
-                        "TIMEOUT": None},
+    "content-version": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.setdefault("DJANGO_TEST_VERSION_DIR", tempfile.mkdtemp(prefix="mg-test-version-")),
+        "TIMEOUT": None,
+    },
 }
 CONTENT_VERSION_CACHE = "content-version"
 STORAGES = {

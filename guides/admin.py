@@ -40,8 +40,9 @@ class PreviewWidget(AdminMarkdownxWidget):
 
     def add_markdownx_attrs(self, attrs):
         attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
-        attrs["data-markdownx-urls-path"] = reverse("markdownx_markdownify") + "?" + urlencode(
-            {"field": self.field_label})
+        attrs["data-markdownx-urls-path"] = (
+            reverse("markdownx_markdownify") + "?" + urlencode({"field": self.field_label})
+        )
         return attrs
 
 
@@ -104,9 +105,19 @@ class ArticleAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "summary", "key_points", "body")}),
         ("Place in the site", {"fields": ("parent", "topics", "related")}),
-        ("People and dates", {"fields": (
-            "author", "reviewer", "published", "updated", "last_reviewed", "next_review_due",
-        )}),
+        (
+            "People and dates",
+            {
+                "fields": (
+                    "author",
+                    "reviewer",
+                    "published",
+                    "updated",
+                    "last_reviewed",
+                    "next_review_due",
+                )
+            },
+        ),
         ("Derived", {"fields": ("word_count", "reading_minutes"), "classes": ("collapse",)}),
     )
 

@@ -53,7 +53,8 @@ def backup(directory):
         target = directory / f"db-{stamp}.pgdump"
         subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(connection.settings_dict)],
-            check=True, env=_pg_env(connection.settings_dict),
+            check=True,
+            env=_pg_env(connection.settings_dict),
         )
     else:
         raise RuntimeError(f"backups are not supported on {connection.vendor}")
@@ -72,8 +73,11 @@ def verify(path):
 
 
 def _compare(expected, counts):
-    return [f"{table}: expected {rows} rows, found {counts.get(table)}"
-            for table, rows in expected.items() if counts.get(table) != rows]
+    return [
+        f"{table}: expected {rows} rows, found {counts.get(table)}"
+        for table, rows in expected.items()
+        if counts.get(table) != rows
+    ]
 
 
 def _verify_sqlite(path, expected):
@@ -95,18 +99,38 @@ def _verify_postgres(path, expected):
 
     settings_dict = connection.settings_dict
     scratch = f"restore_check_{os.getpid()}"
-    admin = psycopg.connect(host=settings_dict.get("HOST") or "127.0.0.1", port=settings_dict.get("PORT") or 5432,
-                            user=settings_dict.get("USER") or None, password=settings_dict.get("PASSWORD") or None,
-                            dbname="postgres", autocommit=True)
+    admin = psycopg.connect(
+        host=settings_dict.get("HOST") or "127.0.0.1",
+        port=settings_dict.get("PORT") or 5432,
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     try:
         admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
         admin.execute(f'CREATE DATABASE "{scratch}"')
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", *_pg_args(settings_dict, scratch)[-1:],
-                        *_pg_args(settings_dict, scratch)[:-1], str(path)],
-                       check=True, env=_pg_env(settings_dict), capture_output=True)
-        with psycopg.connect(host=settings_dict.get("HOST") or "127.0.0.1", port=settings_dict.get("PORT") or 5432,
-                             user=settings_dict.get("USER") or None, password=settings_dict.get("PASSWORD") or None,
-                             dbname=scratch) as db:
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                "-d",
+                *_pg_args(settings_dict, scratch)[-1:],
+                *_pg_args(settings_dict, scratch)[:-1],
+                str(path),
+            ],
+            check=True,
+            env=_pg_env(settings_dict),
+            capture_output=True,
+        )
+        with psycopg.connect(
+            host=settings_dict.get("HOST") or "127.0.0.1",
+            port=settings_dict.get("PORT") or 5432,
+            user=settings_dict.get("USER") or None,
+            password=settings_dict.get("PASSWORD") or None,
+            dbname=scratch,
+        ) as db:
             counts = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in expected}  # noqa: S608
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')

@@ -36,7 +36,9 @@ class ResilientRedisCache(RedisCache):
                 except Exception as exc:  # redis.RedisError, socket errors, timeouts
                     log.warning("cache %s failed: %s", name, exc.__class__.__name__)
                     return default
+
             return inner
+
         return wrap
 
     get = _safe("get")(RedisCache.get)
@@ -144,8 +146,12 @@ def _key(request):
 
 
 def _storable(response):
-    return (getattr(response, "page_cacheable", False) and response.status_code == 200
-            and not response.streaming and not response.cookies)
+    return (
+        getattr(response, "page_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+    )
 
 
 class PageCacheMiddleware:

@@ -52,13 +52,16 @@ def preview_html(text, model=None, field="body"):
     rendered = pipeline.render(text, model.markdown_options(field))
     errors = pipeline.check(rendered, resolvers.Known.in_database(rendered))
     local = model.markdown_options(field).cite_links == "local"
-    html = placeholders.fill(rendered.html, resolvers.lookups(rendered.html),
-                             placeholders.Citations.of(rendered.citations, local=local))
+    html = placeholders.fill(
+        rendered.html, resolvers.lookups(rendered.html), placeholders.Citations.of(rendered.citations, local=local)
+    )
     if not errors:
         return html
     items = "".join(f"<li>{escape(e)}</li>" for e in errors)
-    return (f'<aside class="callout callout-warning"><p class="callout-title">Fix before saving</p><ul>{items}</ul>'
-            f"</aside>{html}")
+    return (
+        f'<aside class="callout callout-warning"><p class="callout-title">Fix before saving</p><ul>{items}</ul>'
+        f"</aside>{html}"
+    )
 
 
 @require_POST
@@ -97,6 +100,8 @@ def upload(request):
         image = image.convert("RGB")
     out = io.BytesIO()
     image.save(out, format=pil_format)  # re-encode: drops metadata and any appended payload
-    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(out.getvalue()))
+    name = default_storage.save(
+        f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(out.getvalue())
+    )
     url = default_storage.url(name)
     return JsonResponse({"image_code": f"![]({url})"})

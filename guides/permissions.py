@@ -2,8 +2,19 @@
 
 EDITORS = "Editors"
 CONTENT_MODELS = [
-    "article", "topic", "person", "reference", "faq", "food", "supplementform", "interaction",
-    "intakevalue", "page", "slughistory", "citation", "searchterm",
+    "article",
+    "topic",
+    "person",
+    "reference",
+    "faq",
+    "food",
+    "supplementform",
+    "interaction",
+    "intakevalue",
+    "page",
+    "slughistory",
+    "citation",
+    "searchterm",
 ]
 
 

@@ -42,22 +42,30 @@ def description(text):
 
 def organization():
     return {
-        "@type": "Organization", "@id": absolute("/#organization"), "name": settings.SITE_NAME,
-        "url": absolute("/"), "logo": absolute("/static/favicon.svg"),
+        "@type": "Organization",
+        "@id": absolute("/#organization"),
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "logo": absolute("/static/favicon.svg"),
     }
 
 
 def website():
     return {
-        "@type": "WebSite", "@id": absolute("/#website"), "name": settings.SITE_NAME, "url": absolute("/"),
-        "inLanguage": "en", "publisher": {"@id": absolute("/#organization")},
+        "@type": "WebSite",
+        "@id": absolute("/#website"),
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "inLanguage": "en",
+        "publisher": {"@id": absolute("/#organization")},
     }
 
 
 def breadcrumb_list(path, crumbs):
     """``crumbs``: [(name, path), ...] from home to the page."""
     return {
-        "@type": "BreadcrumbList", "@id": absolute(path + "#breadcrumb"),
+        "@type": "BreadcrumbList",
+        "@id": absolute(path + "#breadcrumb"),
         "itemListElement": [
             {"@type": "ListItem", "position": i, "name": name, "item": absolute(url)}
             for i, (name, url) in enumerate(crumbs, start=1)
@@ -77,10 +85,14 @@ def person(p):
 def faq_page(path, faqs):
     """FAQPage for the FAQs the page shows, ``((faq, answer_html), ...)`` (marked up for meaning, not for show)."""
     return {
-        "@type": "FAQPage", "@id": absolute(path + "#faq"),
+        "@type": "FAQPage",
+        "@id": absolute(path + "#faq"),
         "mainEntity": [
-            {"@type": "Question", "name": faq.question,
-             "acceptedAnswer": {"@type": "Answer", "text": to_text(answer_html)}}
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {"@type": "Answer", "text": to_text(answer_html)},
+            }
             for faq, answer_html in faqs
         ],
     }
@@ -98,10 +110,16 @@ def article_graph(article, faqs, references, crumbs):
             item["url"] = ref.link
         cites.append(item)
     webpage = {
-        "@type": "MedicalWebPage", "@id": url + "#webpage", "url": url, "name": article.title,
-        "description": article.summary, "isPartOf": {"@id": absolute("/#website")},
-        "breadcrumb": {"@id": url + "#breadcrumb"}, "inLanguage": "en",
-        "datePublished": article.published.isoformat(), "dateModified": article.updated.isoformat(),
+        "@type": "MedicalWebPage",
+        "@id": url + "#webpage",
+        "url": url,
+        "name": article.title,
+        "description": article.summary,
+        "isPartOf": {"@id": absolute("/#website")},
+        "breadcrumb": {"@id": url + "#breadcrumb"},
+        "inLanguage": "en",
+        "datePublished": article.published.isoformat(),
+        "dateModified": article.updated.isoformat(),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "about": about,
     }
@@ -112,11 +130,18 @@ def article_graph(article, faqs, references, crumbs):
     graph = [
         webpage,
         {
-            "@type": "Article", "@id": url + "#article", "headline": article.title, "description": article.summary,
-            "datePublished": article.published.isoformat(), "dateModified": article.updated.isoformat(),
-            "author": person(article.author), "publisher": {"@id": absolute("/#organization")},
-            "mainEntityOfPage": {"@id": url + "#webpage"}, "citation": cites,
-            "wordCount": article.word_count, "inLanguage": "en",
+            "@type": "Article",
+            "@id": url + "#article",
+            "headline": article.title,
+            "description": article.summary,
+            "datePublished": article.published.isoformat(),
+            "dateModified": article.updated.isoformat(),
+            "author": person(article.author),
+            "publisher": {"@id": absolute("/#organization")},
+            "mainEntityOfPage": {"@id": url + "#webpage"},
+            "citation": cites,
+            "wordCount": article.word_count,
+            "inLanguage": "en",
         },
         breadcrumb_list(path, crumbs),
     ]

@@ -21,9 +21,19 @@ from .permissions import ensure_editors_group
 from .search import index
 
 CONTENT_MODELS = (
-    models.Topic, models.Person, models.Reference, models.Article, models.Citation, models.FAQ,
-    models.Food, models.SupplementForm, models.Interaction, models.IntakeValue, models.Page,
-    models.SlugHistory, models.SearchTerm,
+    models.Topic,
+    models.Person,
+    models.Reference,
+    models.Article,
+    models.Citation,
+    models.FAQ,
+    models.Food,
+    models.SupplementForm,
+    models.Interaction,
+    models.IntakeValue,
+    models.Page,
+    models.SlugHistory,
+    models.SearchTerm,
 )
 INDEXED_MODELS = (models.Article, models.Topic, models.FAQ, models.Food, models.SupplementForm)
 TOPIC_LINKS = {models.Article.topics.through: models.Article, models.FAQ.topics.through: models.FAQ}

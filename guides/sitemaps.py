@@ -19,8 +19,17 @@ from .cache import fragment
 from .models import Article, Page, Person, SupplementForm, Topic
 from .views import ContentPaginator
 
-SECTIONS = ["home", "guide_list", "foods", "supplements", "faq", "references", "calculator", "interactions",
-            "lab_units"]
+SECTIONS = [
+    "home",
+    "guide_list",
+    "foods",
+    "supplements",
+    "faq",
+    "references",
+    "calculator",
+    "interactions",
+    "lab_units",
+]
 FOLLOW_GUIDES = {"home", "guide_list", "faq", "references"}
 
 
@@ -32,8 +41,7 @@ class Sitemap(BaseSitemap):
 
 def latest_guide_update():
     """The last significant change to any published guide."""
-    return fragment("latest-guide-update", None,
-                    lambda: Article.objects.published().aggregate(m=Max("updated"))["m"])
+    return fragment("latest-guide-update", None, lambda: Article.objects.published().aggregate(m=Max("updated"))["m"])
 
 
 class GuideSitemap(Sitemap):

@@ -68,10 +68,17 @@ def home(request):
     articles = list(published.for_listing().order_by("title")[:HOME_GUIDES])
     pillar = published.for_listing().filter(parent__isnull=True).order_by("published").first()
     people = list(Person.objects.all())
-    return render(request, "guides/home.html", {
-        "topics": topics, "articles": articles, "pillar": pillar, "people": people,
-        "guide_total": published.count(),
-    })
+    return render(
+        request,
+        "guides/home.html",
+        {
+            "topics": topics,
+            "articles": articles,
+            "pillar": pillar,
+            "people": people,
+            "guide_total": published.count(),
+        },
+    )
 
 
 @require_safe
@@ -86,9 +93,15 @@ def guide_list(request):
     guides = Article.objects.published().for_listing().order_by("title", "pk")
     page = _page(request, guides, GUIDES_PER_PAGE, "guides")
     by_topic_html = fragment("guide-list-topics", None, _render_topic_previews)
-    return render(request, "guides/guide_list.html", {
-        "articles": page.object_list, "page_obj": page, "by_topic_html": by_topic_html,
-    })
+    return render(
+        request,
+        "guides/guide_list.html",
+        {
+            "articles": page.object_list,
+            "page_obj": page,
+            "by_topic_html": by_topic_html,
+        },
+    )
 
 
 def _render_topic_previews():
@@ -144,7 +157,9 @@ def article_detail(request, slug):
 def article_preview(request, slug):
     """Staff see drafts exactly as readers will, never cached."""
     article = get_object_or_404(Article.objects.select_related("author", "reviewer", "parent"), slug=slug)
-    return render(request, "guides/article.html", {"article": article, "parts": _render_article(request, article, True)})
+    return render(
+        request, "guides/article.html", {"article": article, "parts": _render_article(request, article, True)}
+    )
 
 
 @require_safe
@@ -159,15 +174,26 @@ def topic_detail(request, slug):
     guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), "title", "pk")
     page = _page(request, guides, TOPIC_GUIDES_PER_PAGE, f"topic-{topic.pk}")
     intro_html, faqs = fragment("topic-parts", topic.pk, lambda: _topic_parts(topic))
-    return render(request, "guides/topic.html", {
-        "topic": topic, "articles": page.object_list, "page_obj": page, "intro_html": intro_html, "faqs": faqs,
-    })
+    return render(
+        request,
+        "guides/topic.html",
+        {
+            "topic": topic,
+            "articles": page.object_list,
+            "page_obj": page,
+            "intro_html": intro_html,
+            "faqs": faqs,
+        },
+    )
 
 
 def _topic_parts(topic):
     """A hub's intro and its questions, with links and tables filled in."""
-    faqs = list(topic.faqs.published().select_related("article").only(
-        "question", "answer_html", "article__slug", "article__title", "order"))
+    faqs = list(
+        topic.faqs.published()
+        .select_related("article")
+        .only("question", "answer_html", "article__slug", "article__title", "order")
+    )
     lookups = resolvers.lookups(topic.intro_html, *(f.answer_html for f in faqs))
     return placeholders.fill(topic.intro_html, lookups), pages.filled_faqs(faqs, lookups)
 
@@ -184,9 +210,9 @@ def person_detail(request, slug):
 @require_safe
 @cached_page
 def faq_list(request):
-    topics = list(Topic.objects.prefetch_related(
-        Prefetch("faqs", queryset=FAQ.objects.published().select_related("article"))
-    ))
+    topics = list(
+        Topic.objects.prefetch_related(Prefetch("faqs", queryset=FAQ.objects.published().select_related("article")))
+    )
     lookups = resolvers.lookups(*(f.answer_html for t in topics for f in t.faqs.all()))
     sections = [(topic, pages.filled_faqs(topic.faqs.all(), lookups)) for topic in topics]
     return render(request, "guides/faq.html", {"sections": [s for s in sections if s[1]]})
@@ -196,9 +222,11 @@ def faq_list(request):
 @cached_page
 def reference_list(request):
     cited = Article.objects.published().for_listing().order_by("title")[:CITED_BY_PREVIEW]
-    references = list(Reference.objects.annotate(
-        cited_count=Count("articles", filter=Q(articles__in=Article.objects.published().values("pk")))
-    ).prefetch_related(Prefetch("articles", queryset=cited, to_attr="cited_by")))
+    references = list(
+        Reference.objects.annotate(
+            cited_count=Count("articles", filter=Q(articles__in=Article.objects.published().values("pk")))
+        ).prefetch_related(Prefetch("articles", queryset=cited, to_attr="cited_by"))
+    )
     for ref in references:
         ref.more_count = max(0, ref.cited_count - len(ref.cited_by))
     return render(request, "guides/references.html", {"references": references})
@@ -256,11 +284,20 @@ def food_list(request):
     sort, category, foods = _food_rows(request)
     top = max((float(f.magnesium_mg) for f in foods if f.magnesium_mg is not None), default=0)
     chart = [f for f in foods if f.magnesium_mg is not None]
-    return render(request, "guides/foods.html", {
-        "foods": foods, "sort": sort, "category": category, "categories": Food.Category.choices,
-        "chart": chart, "chart_max": top, "daily_values": Food.DAILY_VALUES,
-        "sorts": [(key, key.capitalize()) for key in FOOD_SORTS],
-    })
+    return render(
+        request,
+        "guides/foods.html",
+        {
+            "foods": foods,
+            "sort": sort,
+            "category": category,
+            "categories": Food.Category.choices,
+            "chart": chart,
+            "chart_max": top,
+            "daily_values": Food.DAILY_VALUES,
+            "sorts": [(key, key.capitalize()) for key in FOOD_SORTS],
+        },
+    )
 
 
 @require_safe
@@ -269,8 +306,21 @@ def food_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="magnesium-food-sources.csv"'
     writer = csv.writer(response)
-    writer.writerow(["food", "category", "serving", "magnesium_mg", "magnesium_dv_pct", "potassium_mg",
-                     "potassium_dv_pct", "calcium_mg", "calcium_dv_pct", "sodium_mg", "sodium_dv_pct"])
+    writer.writerow(
+        [
+            "food",
+            "category",
+            "serving",
+            "magnesium_mg",
+            "magnesium_dv_pct",
+            "potassium_mg",
+            "potassium_dv_pct",
+            "calcium_mg",
+            "calcium_dv_pct",
+            "sodium_mg",
+            "sodium_dv_pct",
+        ]
+    )
     for f in foods:
         row = [_csv_safe(f.name), f.get_category_display(), _csv_safe(f.serving)]
         for nutrient in Food.NUTRIENTS:
@@ -333,4 +383,3 @@ def server_error(request):
     """Rendered without the database or context processors that might need it."""
     html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
     return HttpResponse(html, status=500)
-

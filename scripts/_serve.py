@@ -60,10 +60,27 @@ class Server:
         stderr = open(self.error_log, "wb") if self.error_log else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(
-                [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "-c", "config/gunicorn.conf.py",
-                 "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "/dev/null",
-                 "--error-logfile", "-", "--log-level", "warning"],
-                cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                [
+                    str(Path(PY).parent / "gunicorn"),
+                    "config.wsgi:application",
+                    "-c",
+                    "config/gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "/dev/null",
+                    "--error-logfile",
+                    "-",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=full_env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
             )
         finally:
             if self.error_log:
@@ -132,5 +149,4 @@ def parse_ms(text):
 
 
 def manage(env, *args):
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env={**os.environ, **env}, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)

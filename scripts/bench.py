@@ -22,8 +22,18 @@ import urllib.request
 from _serve import ROOT, Server, log, manage, wrk
 
 GUIDE = "/guides/magnesium-deficiency/"
-SEARCH_QUERIES = ["magnesium", "low potassium", "leg cramps at night", "magnesuim oxide", "water pill",
-                  "hypokalaemia", "how much magnesium do i need", "epsom salt", "kidney disease", "calcium"]
+SEARCH_QUERIES = [
+    "magnesium",
+    "low potassium",
+    "leg cramps at night",
+    "magnesuim oxide",
+    "water pill",
+    "hypokalaemia",
+    "how much magnesium do i need",
+    "epsom salt",
+    "kidney disease",
+    "calcium",
+]
 
 
 def latency(base, paths, repeat):
@@ -94,14 +104,20 @@ def bench(duration, rounds):
         for _ in range(rounds):
             for name, url in targets.items():
                 results[name].append(wrk(url, duration))
-        merged = {n: {k: statistics.mean(r[k] for r in rs) if k != "errors" else sum(r[k] for r in rs)
-                      for k in rs[0]} for n, rs in results.items()}
-        log(f"\nwrk: {rounds} alternating rounds of {duration}s per page, 2 threads, 16 connections; gunicorn 2 workers")
+        merged = {
+            n: {k: statistics.mean(r[k] for r in rs) if k != "errors" else sum(r[k] for r in rs) for k in rs[0]}
+            for n, rs in results.items()
+        }
+        log(
+            f"\nwrk: {rounds} alternating rounds of {duration}s per page, 2 threads, 16 connections; gunicorn 2 workers"
+        )
         table(merged, merged["static guide file (ceiling)"]["rps"])
         base = merged["static guide file (ceiling)"]["rps"]
-        log(f"\ntargets: cached guide >= 0.80x static: {merged['guide, cached']['rps'] / base:.2f}x; "
+        log(
+            f"\ntargets: cached guide >= 0.80x static: {merged['guide, cached']['rps'] / base:.2f}x; "
             f"uncached guide >= 0.15x static: page cache off {merged['guide, page cache off']['rps'] / base:.2f}x, "
-            f"no cache at all {merged['guide, no cache at all']['rps'] / base:.2f}x")
+            f"no cache at all {merged['guide, no cache at all']['rps'] / base:.2f}x"
+        )
         log(f"search latency, sequential, cache off: {latency(uncached.base, search_paths(), 5)}")
         for label, server in (("cached", cached), ("page cache off", uncached), ("no cache", bare)):
             log(f"worker RSS MB ({label}): {[round(x, 1) for x in server.worker_rss_mb()]}")

@@ -46,8 +46,9 @@ def main():
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--connections", type=int, default=64, help="open connections (default 64)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="gunicorn workers (default 2 x CPUs + 1)")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 x CPUs + 1)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -57,10 +58,18 @@ def main():
         server = Server(free_port(), {}, workers=args.workers, error_log=Path(tmp) / "server.log")
         try:
             check_pages(server.base, paths)
-            log(f"wrk: {args.duration} s, {args.connections} connections, {args.threads} threads, "
-                f"{len(paths)} pages in the mix; gunicorn {args.workers} sync workers on {server.base}")
-            out = run_wrk(server.base, args.duration, connections=args.connections, threads=args.threads,
-                          script=MIX, timeout="10s")
+            log(
+                f"wrk: {args.duration} s, {args.connections} connections, {args.threads} threads, "
+                f"{len(paths)} pages in the mix; gunicorn {args.workers} sync workers on {server.base}"
+            )
+            out = run_wrk(
+                server.base,
+                args.duration,
+                connections=args.connections,
+                threads=args.threads,
+                script=MIX,
+                timeout="10s",
+            )
         finally:
             server.stop()
         server_errors = [line for line in server.log_text().splitlines() if SERVER_ERRORS.search(line)]
@@ -71,8 +80,10 @@ def main():
     log(out.rstrip())
     log("")
     log(f"requests: {result['requests']}  ({result['rps']:.0f}/s)")
-    log(f"errors:   {errors}  (non-2xx/3xx {result['non2xx']}, socket {result['socket_errors']}, "
-        f"server log {len(server_errors)})")
+    log(
+        f"errors:   {errors}  (non-2xx/3xx {result['non2xx']}, socket {result['socket_errors']}, "
+        f"server log {len(server_errors)})"
+    )
     log(f"latency:  p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms")
     log(f"statuses: {statuses.group(1) if statuses else 'unknown'}")
     for line in server_errors[:20]:

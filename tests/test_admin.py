@@ -92,8 +92,10 @@ class TestArticleAdmin:
             "updated": "2026-01-02",
             "last_reviewed": "2026-01-02",
             "next_review_due": "2027-01-02",
-            "citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0",
-            "faqs-TOTAL_FORMS": "0", "faqs-INITIAL_FORMS": "0",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
+            "faqs-TOTAL_FORMS": "0",
+            "faqs-INITIAL_FORMS": "0",
         }
         data.update(overrides)
         return data
@@ -122,11 +124,17 @@ class TestArticleAdmin:
     def change_form(self, article, **overrides):
         """The change form for ``article`` as it stands, so only ``overrides`` change."""
         data = self.form(
-            title=article.title, slug=article.slug, status=article.status, summary=article.summary,
-            key_points=article.key_points, body=article.body,
+            title=article.title,
+            slug=article.slug,
+            status=article.status,
+            summary=article.summary,
+            key_points=article.key_points,
+            body=article.body,
             topics=list(article.topics.values_list("pk", flat=True)),
-            author=article.author_id, reviewer=article.reviewer_id or "",
-            published=article.published.isoformat(), updated=article.updated.isoformat(),
+            author=article.author_id,
+            reviewer=article.reviewer_id or "",
+            published=article.published.isoformat(),
+            updated=article.updated.isoformat(),
             last_reviewed=article.last_reviewed.isoformat() if article.last_reviewed else "",
             next_review_due=article.next_review_due.isoformat() if article.next_review_due else "",
         )
@@ -145,7 +153,9 @@ class TestArticleAdmin:
         article = Article.objects.get(slug="magnesium-testing")
         body = article.body + "\r\n\r\nOne more line from the editor [@HuangKuo2007]."
         with Conversions() as conversions:
-            response = editor_client.post(f"/admin/guides/article/{article.pk}/change/", self.change_form(article, body=body))
+            response = editor_client.post(
+                f"/admin/guides/article/{article.pk}/change/", self.change_form(article, body=body)
+            )
         assert response.status_code == 302, response.content.decode()[:2000]
         assert conversions.of("One more line from the editor") == 1
         article.refresh_from_db()
@@ -155,8 +165,13 @@ class TestArticleAdmin:
 
     def test_faq_change_renders_the_answer_once(self, content, editor_client):
         faq = FAQ.objects.filter(article__isnull=False).first()
-        data = {"question": faq.question, "answer": "Yes, see [@HuangKuo2007].", "article": faq.article_id,
-                "topics": list(faq.topics.values_list("pk", flat=True)), "order": faq.order}
+        data = {
+            "question": faq.question,
+            "answer": "Yes, see [@HuangKuo2007].",
+            "article": faq.article_id,
+            "topics": list(faq.topics.values_list("pk", flat=True)),
+            "order": faq.order,
+        }
         with Conversions() as conversions:
             response = editor_client.post(f"/admin/guides/faq/{faq.pk}/change/", data)
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -209,7 +224,9 @@ class TestMarkdownxEndpoints:
     @pytest.mark.parametrize("fmt,ext", [("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")])
     def test_valid_image_is_reencoded_with_server_name(self, editor_client, fmt, ext):
         before = uploads()
-        response = editor_client.post(UPLOAD, {"image": upload_file("../../evil name.html", image_bytes(fmt), "text/html")})
+        response = editor_client.post(
+            UPLOAD, {"image": upload_file("../../evil name.html", image_bytes(fmt), "text/html")}
+        )
         assert response.status_code == 200
         new = [p for p in uploads() if p not in before]
         assert len(new) == 1 and new[0].suffix == f".{ext}" and "evil" not in new[0].name
@@ -218,11 +235,14 @@ class TestMarkdownxEndpoints:
             assert img.format == fmt
         new[0].unlink()
 
-    @pytest.mark.parametrize("data,name,ctype", [
-        (b"<html><script>alert(1)</script></html>", "x.png", "image/png"),
-        (b"GIF89a" + b"\x00" * 20, "x.gif", "image/gif"),
-        (b"%PDF-1.4", "x.jpg", "image/jpeg"),
-    ])
+    @pytest.mark.parametrize(
+        "data,name,ctype",
+        [
+            (b"<html><script>alert(1)</script></html>", "x.png", "image/png"),
+            (b"GIF89a" + b"\x00" * 20, "x.gif", "image/gif"),
+            (b"%PDF-1.4", "x.jpg", "image/jpeg"),
+        ],
+    )
     def test_non_images_are_refused(self, editor_client, data, name, ctype):
         before = uploads()
         response = editor_client.post(UPLOAD, {"image": upload_file(name, data, ctype)})
@@ -238,6 +258,8 @@ class TestMarkdownxEndpoints:
     def test_oversized_upload_refused(self, editor_client, settings):
         settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
         before = uploads()
-        response = editor_client.post(UPLOAD, {"image": upload_file("a.png", image_bytes(size=(200, 200)), "image/png")})
+        response = editor_client.post(
+            UPLOAD, {"image": upload_file("a.png", image_bytes(size=(200, 200)), "image/png")}
+        )
         assert response.status_code == 400
         assert uploads() == before

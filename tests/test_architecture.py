@@ -116,8 +116,9 @@ def test_every_receiver_lives_in_the_signals_module():
         if name == "guides.signals":
             continue
         text = path.read_text()
-        assert not re.search(r"@receiver\(|\b(pre|post)_(save|delete|init|migrate)\.connect\(|m2m_changed\.connect\(",
-                             text), name
+        assert not re.search(
+            r"@receiver\(|\b(pre|post)_(save|delete|init|migrate)\.connect\(|m2m_changed\.connect\(", text
+        ), name
 
 
 def test_only_the_signals_module_bumps_the_content_version():

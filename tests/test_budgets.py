@@ -15,11 +15,26 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.usefixtures("content")
 
-PAGES = ["/", "/guides/", "/guides/magnesium-deficiency/", "/topics/deficiency/", "/people/editorial-team/",
-         "/foods/", "/supplements/", "/supplements/magnesium-oxide/", "/faq/", "/references/", "/about/",
-         "/search/?q=magnesium", "/tools/magnesium-calculator/?age=35&sex=female",
-         "/tools/interactions/?med=omeprazole", "/tools/lab-units/?analyte=magnesium&value=2&unit=mg/dL",
-         "/sitemap.xml", "/sitemap-guides.xml", "/feed.xml"]
+PAGES = [
+    "/",
+    "/guides/",
+    "/guides/magnesium-deficiency/",
+    "/topics/deficiency/",
+    "/people/editorial-team/",
+    "/foods/",
+    "/supplements/",
+    "/supplements/magnesium-oxide/",
+    "/faq/",
+    "/references/",
+    "/about/",
+    "/search/?q=magnesium",
+    "/tools/magnesium-calculator/?age=35&sex=female",
+    "/tools/interactions/?med=omeprazole",
+    "/tools/lab-units/?analyte=magnesium&value=2&unit=mg/dL",
+    "/sitemap.xml",
+    "/sitemap-guides.xml",
+    "/feed.xml",
+]
 
 
 def add_guides(n):
@@ -68,11 +83,17 @@ def test_guide_needs_no_javascript(client):
 
 def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path):
     """Production storage: hashed names plus .gz and .br copies, served with far-future cache headers."""
-    env = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
-           "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECURE_SSL_REDIRECT": "0",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR,
-                   env=env, check=True)
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
+    )
     names = {p.name for p in (tmp_path / "static" / "css").iterdir()}
     hashed = [n for n in names if re.fullmatch(r"site\.[0-9a-f]{12}\.css", n)]
     assert hashed and f"{hashed[0]}.gz" in names and f"{hashed[0]}.br" in names
@@ -81,8 +102,9 @@ def test_static_files_are_hashed_compressed_and_cached_forever(tmp_path):
         f"r = c.get('/static/css/{hashed[0]}', HTTP_ACCEPT_ENCODING='br');"
         "print(r.status_code, r.get('Content-Encoding'), r['Cache-Control'].replace(' ', ''))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], cwd=settings.BASE_DIR, env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     assert out[:2] == ["200", "br"]
     assert "max-age=315360000" in out[2] and "immutable" in out[2]
 

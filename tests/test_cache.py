@@ -21,9 +21,14 @@ def test_another_process_sees_a_version_bump_without_redis(settings):
     before = content_version()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
     subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); "
-         "from guides.cache import bump_content_version; bump_content_version()"],
-        cwd=settings.BASE_DIR, env=env, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from guides.cache import bump_content_version; bump_content_version()",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
     )
     assert content_version() != before
 

@@ -34,8 +34,17 @@ GUIDE = "/guides/magnesium-deficiency/"
 OLD_TITLE = "Low magnesium (hypomagnesemia): causes, symptoms and treatment"
 NEW_TITLE = "Low magnesium (hypomagnesemia), revised: causes, symptoms and treatment"
 NEW_SENTENCE = "This paragraph was added while readers were reading."
-PAGES = [GUIDE, "/", "/guides/", "/topics/deficiency/", "/search/?q=magnesium", "/faq/", "/foods/",
-         "/tools/magnesium-calculator/?age=35&sex=female", "/references/"]
+PAGES = [
+    GUIDE,
+    "/",
+    "/guides/",
+    "/topics/deficiency/",
+    "/search/?q=magnesium",
+    "/faq/",
+    "/foods/",
+    "/tools/magnesium-calculator/?age=35&sex=female",
+    "/references/",
+]
 READERS = 8
 
 
@@ -54,8 +63,9 @@ def is_sqlite():
 
 
 def run_manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -71,8 +81,14 @@ def scratch_database(tmp_path_factory):
 
     db = settings.DATABASES["default"]
     name = f"mg_concurrency_{uuid.uuid4().hex[:10]}"
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
-              "password": db["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    params = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
     with psycopg.connect(**params) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -181,8 +197,10 @@ def test_loadcontent_while_readers_read(site_env, changed_content, scratch_datab
     last_guides = [o[3] for o in outcomes if o[3] is not None and o[0] > loads[-1][1]]
     assert last_guides and set(last_guides) == {"new"}
     assert {"old", "new"} <= set(states)
-    print(f"\nconcurrency: {len(outcomes)} requests, {len(during)} during 3 loads "
-          f"({', '.join(f'{end - start:.1f} s' for start, end in loads)}), all 200")
+    print(
+        f"\nconcurrency: {len(outcomes)} requests, {len(during)} during 3 loads "
+        f"({', '.join(f'{end - start:.1f} s' for start, end in loads)}), all 200"
+    )
 
     url, path = scratch_database
     if path is not None:

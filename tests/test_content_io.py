@@ -41,8 +41,11 @@ def test_second_load_is_idempotent(content):
 
 def test_counts_are_reported(content, copy):
     path = copy / "articles" / "magnesium-deficiency.md"
-    path.write_text(path.read_text().replace("\nupdated: ", "\nupdated: 2026-11-22\n_old_updated: ", 1)
-                    .replace("_old_updated: 2026-11-21\n", ""))
+    path.write_text(
+        path.read_text()
+        .replace("\nupdated: ", "\nupdated: 2026-11-22\n_old_updated: ", 1)
+        .replace("_old_updated: 2026-11-21\n", "")
+    )
     out, _ = load(copy)
     line = next(row for row in out.splitlines() if row.startswith("articles"))
     assert line.split()[1:] == ["0", "1", "21"]
@@ -71,32 +74,38 @@ CORRUPTIONS = {
     "missing-field": (
         "articles/magnesium-testing.md",
         lambda t: t.replace("\ntitle:", "\nnot_title:", 1),
-        "articles/magnesium-testing.md", "title: missing required field",
+        "articles/magnesium-testing.md",
+        "title: missing required field",
     ),
     "unknown-reference": (
         "articles/magnesium-testing.md",
         lambda t: t + "\nA claim [@NoSuchRef1999].\n",
-        "articles/magnesium-testing.md", "unknown citation key 'NoSuchRef1999'",
+        "articles/magnesium-testing.md",
+        "unknown citation key 'NoSuchRef1999'",
     ),
     "unknown-link": (
         "articles/magnesium-testing.md",
         lambda t: t + "\nSee [[no-such-guide]].\n",
-        "articles/magnesium-testing.md", "unknown link target 'no-such-guide'",
+        "articles/magnesium-testing.md",
+        "unknown link target 'no-such-guide'",
     ),
     "unknown-topic": (
         "articles/magnesium-testing.md",
         lambda t: t.replace("topics:\n", "topics:\n- no-such-topic\n", 1),
-        "articles/magnesium-testing.md", "topics: unknown topic 'no-such-topic'",
+        "articles/magnesium-testing.md",
+        "topics: unknown topic 'no-such-topic'",
     ),
     "unknown-source": (
         "foods.yaml",
         lambda t: t.replace("  sources:\n", "  sources:\n  - NotAKey\n", 1),
-        "foods.yaml:", "sources: unknown reference 'NotAKey'",
+        "foods.yaml:",
+        "sources: unknown reference 'NotAKey'",
     ),
     "bad-number": (
         "foods.yaml",
         lambda t: t.replace("  magnesium_mg: 156", "  magnesium_mg: lots", 1),
-        "foods.yaml:", "magnesium_mg: must be a number",
+        "foods.yaml:",
+        "magnesium_mg: must be a number",
     ),
 }
 
@@ -145,10 +154,19 @@ def test_nonzero_exit_from_the_command_line(tmp_path, copy):
     import sys
 
     (copy / "people.yaml").write_text("- slug: x\n  name: [\n")
-    env = {"DJANGO_SETTINGS_MODULE": "config.test_settings", "PATH": "/usr/bin:/bin",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
-    result = subprocess.run([sys.executable, "manage.py", "loadcontent", "--dir", str(copy)],
-                            capture_output=True, text=True, env=env, cwd=settings.BASE_DIR, check=False)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "loadcontent", "--dir", str(copy)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
     assert result.returncode != 0
     assert "people.yaml:" in result.stderr
 

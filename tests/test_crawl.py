@@ -77,7 +77,7 @@ def internal_target(page_url, href):
     if parts.scheme not in ("http", "https") or f"{parts.scheme}://{parts.netloc}" != ORIGIN:
         return None
     url, fragment = urldefrag(absolute)
-    url = url[len(ORIGIN):] or "/"
+    url = url[len(ORIGIN) :] or "/"
     has_fragment = "#" in href
     return url, (fragment if has_fragment else None)
 
@@ -92,13 +92,18 @@ def crawl(client, start="/"):
         assert len(pages) < MAX_PAGES, "crawl did not converge (endless query-string variants?)"
         if url.startswith(settings.STATIC_URL):
             # Tests do not run collectstatic: a static link must name a file the finders know.
-            found = finders.find(urlsplit(url).path[len(settings.STATIC_URL):])
+            found = finders.find(urlsplit(url).path[len(settings.STATIC_URL) :])
             pages[url] = Crawled(url, 200 if found else 404, "static", depth)
             continue
         response = client.get(url, follow=True)
         content_type = response.get("Content-Type", "")
-        page = Crawled(url, response.status_code, content_type, depth,
-                       redirects=[location for location, _status in response.redirect_chain])
+        page = Crawled(
+            url,
+            response.status_code,
+            content_type,
+            depth,
+            redirects=[location for location, _status in response.redirect_chain],
+        )
         pages[url] = page
         if response.status_code != 200 or not content_type.startswith("text/html"):
             continue
@@ -131,8 +136,17 @@ def site_pages(django_db_setup, django_db_blocker):
 
 def required_urls():
     """Every page that must be linked from somewhere."""
-    urls = {"/guides/", "/foods/", "/foods.csv", "/supplements/", "/faq/", "/references/",
-            "/tools/magnesium-calculator/", "/tools/interactions/", "/tools/lab-units/"}
+    urls = {
+        "/guides/",
+        "/foods/",
+        "/foods.csv",
+        "/supplements/",
+        "/faq/",
+        "/references/",
+        "/tools/magnesium-calculator/",
+        "/tools/interactions/",
+        "/tools/lab-units/",
+    }
     urls |= {a.get_absolute_url() for a in Article.objects.published()}
     for model in (Topic, SupplementForm, Page, Person):
         urls |= {obj.get_absolute_url() for obj in model.objects.all()}
@@ -182,7 +196,6 @@ def test_no_orphan_pages(site_pages):
     assert not orphans, f"pages no other page links to: {orphans}"
 
 
-
 def test_one_h1_and_ordered_headings(site_pages):
     """Exactly one h1, first; no heading skips a level on the way down."""
     problems = {}
@@ -227,7 +240,9 @@ def test_guide_index_lists_every_guide_a_to_z_and_by_topic(site_pages):
     az_html, _, by_topic_html = page.html.partition('id="by-topic-heading"')
     az = re.findall(r'<li><a href="(/guides/[^"]+/)">([^<]+)</a>', az_html)
     published = Article.objects.published()
-    assert [url for url, _title in az] == [a.get_absolute_url() for a in sorted(published, key=lambda a: a.title.casefold())]
+    assert [url for url, _title in az] == [
+        a.get_absolute_url() for a in sorted(published, key=lambda a: a.title.casefold())
+    ]
     for topic in Topic.objects.all():
         section = by_topic_html.partition(f'href="{topic.get_absolute_url()}"')[2].split("<h3", 1)[0]
         listed = set(re.findall(r'href="(/guides/[^"]+/)"', section))

@@ -29,7 +29,7 @@ def guides_embedding(table):
 
 def food_row(html, name):
     """The cells of the row for ``name`` in the page's magnesium table."""
-    table = html[html.index("Magnesium in common foods"):]
+    table = html[html.index("Magnesium in common foods") :]
     row = re.search(rf'<th scope="row">{re.escape(name)}</th>(.*?)</tr>', table).group(1)
     return re.findall(r"<td[^>]*>([^<]*)</td>", row)
 
@@ -61,7 +61,7 @@ def test_a_changed_reference_title_is_in_every_citing_sources_list(client):
     reference.save()
     for guide in citing:
         html = client.get(guide.get_absolute_url()).content.decode()
-        sources = html[html.index('id="sources-heading"'):]
+        sources = html[html.index('id="sources-heading"') :]
         assert "a renamed test title" in sources, guide.slug
 
 
@@ -108,8 +108,15 @@ class TestScheduledGuide:
     def schedule(self, tomorrow):
         deficiency = Topic.objects.get(slug="deficiency")
         author = Article.objects.get(slug="magnesium-deficiency").author
-        guide = ArticleFactory(slug="aaa-scheduled", title=self.TITLE, published=tomorrow, updated=tomorrow,
-                               author=author, reviewer=author, topics=[deficiency])
+        guide = ArticleFactory(
+            slug="aaa-scheduled",
+            title=self.TITLE,
+            published=tomorrow,
+            updated=tomorrow,
+            author=author,
+            reviewer=author,
+            topics=[deficiency],
+        )
         linking = Article.objects.get(slug="magnesium-deficiency")
         linking.body += "\n\nComing soon: [[aaa-scheduled|the scheduled guide]]."
         linking.save()
@@ -117,8 +124,13 @@ class TestScheduledGuide:
 
     def pages(self, guide, linking):
         return {
-            "home": "/", "index": "/guides/", "topic": "/topics/deficiency/", "feed": "/feed.xml",
-            "sitemap": "/sitemap-guides.xml", "linking": linking.get_absolute_url(), "guide": guide.get_absolute_url(),
+            "home": "/",
+            "index": "/guides/",
+            "topic": "/topics/deficiency/",
+            "feed": "/feed.xml",
+            "sitemap": "/sitemap-guides.xml",
+            "linking": linking.get_absolute_url(),
+            "guide": guide.get_absolute_url(),
         }
 
     def shown(self, client, url, guide):

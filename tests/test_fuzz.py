@@ -85,24 +85,108 @@ REAL_SLUGS = {
     "/media/{path}": ["uploads/x.png", "../../etc/passwd", "..%2f..%2fconfig/settings.py"],
 }
 REAL_VALUES = [
-    "35", "0.5", "120", "female", "male", "pregnant", "breastfeeding", "magnesium-oxide", "almonds-dry-roasted",
-    "2", "omeprazole", "levothyroxine", "magnesium", "potassium", "mg/dL", "mmol/L", "mEq/L", "name", "calcium",
-    "seeds-nuts", "legumes", "1", "10", "leg cramps",
+    "35",
+    "0.5",
+    "120",
+    "female",
+    "male",
+    "pregnant",
+    "breastfeeding",
+    "magnesium-oxide",
+    "almonds-dry-roasted",
+    "2",
+    "omeprazole",
+    "levothyroxine",
+    "magnesium",
+    "potassium",
+    "mg/dL",
+    "mmol/L",
+    "mEq/L",
+    "name",
+    "calcium",
+    "seeds-nuts",
+    "legumes",
+    "1",
+    "10",
+    "leg cramps",
 ]
 
 # Written into the query string verbatim: encodings a browser would never send.
 RAW_TOKENS = [
-    "%", "%%", "%zz", "%0", "%00", "a%00b", "%E2%82", "%C0%AF", "%ED%A0%80", "%FF%FE%FD", "%F4%90%80%80",
-    "%25", "%2525", "+", "++", "&", "=", "==", "&&&", ";", "%u0041", "%0d%0aSet-Cookie:%20x=1",
+    "%",
+    "%%",
+    "%zz",
+    "%0",
+    "%00",
+    "a%00b",
+    "%E2%82",
+    "%C0%AF",
+    "%ED%A0%80",
+    "%FF%FE%FD",
+    "%F4%90%80%80",
+    "%25",
+    "%2525",
+    "+",
+    "++",
+    "&",
+    "=",
+    "==",
+    "&&&",
+    ";",
+    "%u0041",
+    "%0d%0aSet-Cookie:%20x=1",
 ]
 # Percent-encoded before sending.
 NASTY_TEXT = [
-    "", " ", "\x00", "a\x00b", "\x00" * 50, "1e309", "-1e309", "1e-400", "9" * 400, "9" * 5000, "-" + "9" * 40,
-    "NaN", "nan", "inf", "-inf", "Infinity", "0", "-0", "0.0", "-1", "00001", "1.", ".5", "1,5", "0x1F",
-    "1_000", "١٢", "½", "²", "2" + "\u00a0", "\t35\n", "a" * 5000, "<script>alert(1)</script>",
-    "' OR '1'='1", "\"; DROP TABLE guides_article; --", "../../etc/passwd", "{{ 7*7 }}", "{% debug %}",
-    "${7*7}", "\r\nSet-Cookie: x=1", "🙂" * 100, "\u202e\u202d", "\ufeff", "\udcff", "\U0010ffff", "ǅ" * 300,
-    "magnesium " * 500, "a b c d e f g h i j k l m n o p q r s t u v w x y z", "mg/dL" * 1000,
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x00" * 50,
+    "1e309",
+    "-1e309",
+    "1e-400",
+    "9" * 400,
+    "9" * 5000,
+    "-" + "9" * 40,
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "0",
+    "-0",
+    "0.0",
+    "-1",
+    "00001",
+    "1.",
+    ".5",
+    "1,5",
+    "0x1F",
+    "1_000",
+    "١٢",
+    "½",
+    "²",
+    "2" + "\u00a0",
+    "\t35\n",
+    "a" * 5000,
+    "<script>alert(1)</script>",
+    "' OR '1'='1",
+    '"; DROP TABLE guides_article; --',
+    "../../etc/passwd",
+    "{{ 7*7 }}",
+    "{% debug %}",
+    "${7*7}",
+    "\r\nSet-Cookie: x=1",
+    "🙂" * 100,
+    "\u202e\u202d",
+    "\ufeff",
+    "\udcff",
+    "\U0010ffff",
+    "ǅ" * 300,
+    "magnesium " * 500,
+    "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+    "mg/dL" * 1000,
 ]
 UNKNOWN_KEYS = ["utm_source", "page[]", "q[]", "", "\x00", "a" * 5000, "%zz", "debug", "format", "__proto__"]
 
@@ -115,8 +199,7 @@ def _report_counts(request):
     """Print how many requests the fuzzer made, per route and per status."""
     yield
     total = sum(requests_made.values())
-    line = (f"fuzz: {total} requests over {len(requests_made)} routes; "
-            f"statuses {dict(sorted(statuses.items()))}")
+    line = f"fuzz: {total} requests over {len(requests_made)} routes; statuses {dict(sorted(statuses.items()))}"
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print(f"\n{line}")
@@ -148,7 +231,7 @@ values = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=30).map(lambda t: t.encode("utf-8")),  # unencoded
     st.binary(max_size=40),  # raw bytes, invalid UTF-8 included
     st.binary(max_size=40).map(lambda b: quote_from_bytes(b).encode("ascii")),
-    st.integers(min_value=-(10 ** 400), max_value=10 ** 400).map(lambda n: str(n).encode()),
+    st.integers(min_value=-(10**400), max_value=10**400).map(lambda n: str(n).encode()),
     st.floats(allow_nan=True, allow_infinity=True).map(lambda f: repr(f).encode()),
     st.integers(min_value=4990, max_value=5010).map(lambda n: b"7" * n),
 )
@@ -184,21 +267,38 @@ def slugs(template):
 
 header_values = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=80),
-    st.sampled_from(["", "*", '"x"', "W/\"1\"", "Thu, 01 Jan 1970 00:00:00 GMT", "Sat, 99 Foo 99999",
-                     "sessionid=garbage; csrftoken=\x7f", "a" * 5000]),
+    st.sampled_from(
+        [
+            "",
+            "*",
+            '"x"',
+            'W/"1"',
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Sat, 99 Foo 99999",
+            "sessionid=garbage; csrftoken=\x7f",
+            "a" * 5000,
+        ]
+    ),
 )
-headers = st.fixed_dictionaries({}, optional={
-    "X-Request-ID": header_values,
-    "If-None-Match": header_values,
-    "If-Modified-Since": header_values,
-    "Accept-Language": header_values,
-    "Cookie": header_values,
-    "X-Forwarded-For": header_values,
-    "X-Forwarded-Proto": st.sampled_from(["https", "http", "", "HTTPS, http"]),
-})
+headers = st.fixed_dictionaries(
+    {},
+    optional={
+        "X-Request-ID": header_values,
+        "If-None-Match": header_values,
+        "If-Modified-Since": header_values,
+        "Accept-Language": header_values,
+        "Cookie": header_values,
+        "X-Forwarded-For": header_values,
+        "X-Forwarded-Proto": st.sampled_from(["https", "http", "", "HTTPS, http"]),
+    },
+)
 
-FUZZ = settings(max_examples=35, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=35,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.mark.parametrize("template", sorted(set(ROUTES.values())))
@@ -241,15 +341,30 @@ def test_repeated_and_unknown_parameters():
     everything = "&".join(f"{name}={quote('9' * 5000)}" for name in CALCULATOR_PARAMS)
     send(calculator, query=everything.encode())
     rng = random.Random(8)
-    junk = "&".join(f"x{rng.randrange(10 ** 9)}={rng.randrange(10 ** 9)}" for _ in range(1000))
+    junk = "&".join(f"x{rng.randrange(10**9)}={rng.randrange(10**9)}" for _ in range(1000))
     for template in ("/", "/guides/", "/search/", "/foods/", calculator, "/tools/lab-units/"):
         send(template, query=junk.encode())
 
 
 @pytest.mark.parametrize("template", sorted(t for t in ROUTES.values() if "{" in t))
 def test_nasty_path_segments(template):
-    for segment in ["%00", "a%00b", "%zz", "%", "%ED%A0%80", "%FF", "a" * 5000, "9" * 400, "%2e%2e%2f%2e%2e",
-                    "..", "~", "%20", "%0d%0aX:%20y", quote("<script>alert(1)</script>"), quote("🙂" * 50)]:
+    for segment in [
+        "%00",
+        "a%00b",
+        "%zz",
+        "%",
+        "%ED%A0%80",
+        "%FF",
+        "a" * 5000,
+        "9" * 400,
+        "%2e%2e%2f%2e%2e",
+        "..",
+        "~",
+        "%20",
+        "%0d%0aX:%20y",
+        quote("<script>alert(1)</script>"),
+        quote("🙂" * 50),
+    ]:
         send(template, segment)
 
 

@@ -86,8 +86,9 @@ def test_a_valid_incoming_request_id_is_kept_and_logged(reader, log_lines):
     assert [e["request_id"] for e in log_lines() if e["status"] == 500] == ["edge-proxy-0123456789"]
 
 
-@pytest.mark.parametrize("incoming", ["short", "has spaces in it", "x" * 65, "<script>alert(1)</script>",
-                                      "id\r\nSet-Cookie: a=b"])
+@pytest.mark.parametrize(
+    "incoming", ["short", "has spaces in it", "x" * 65, "<script>alert(1)</script>", "id\r\nSet-Cookie: a=b"]
+)
 def test_a_malformed_incoming_request_id_is_replaced(reader, incoming):
     response = reader.get("/", headers={"X-Request-ID": incoming})
     assert response.status_code == 200
@@ -123,8 +124,7 @@ def test_every_record_is_one_line_of_json():
         import sys
 
         exc_info = sys.exc_info()
-    record = logging.LogRecord("guides.test", logging.ERROR, __file__, 1, "line one\nline two: %s", ("é ✓",),
-                               exc_info)
+    record = logging.LogRecord("guides.test", logging.ERROR, __file__, 1, "line one\nline two: %s", ("é ✓",), exc_info)
     text = formatter.format(record)
     assert "\n" not in text
     data = json.loads(text)

@@ -11,11 +11,13 @@ from guides.rendering.placeholders import OPEN, LinkTarget, Lookups, fill
 from guides.rendering.resolvers import Known
 
 KNOWN = Known({"A2020", "B2019", "C2018"}, {"low-magnesium", "potassium", "draft-guide"})
-LOOKUPS = Lookups(links={
-    "low-magnesium": LinkTarget("/guides/low-magnesium/", "Low magnesium", live=True),
-    "potassium": LinkTarget("/guides/potassium/", "Potassium", live=True),
-    "draft-guide": LinkTarget("/guides/draft-guide/", "A draft", live=False),
-})
+LOOKUPS = Lookups(
+    links={
+        "low-magnesium": LinkTarget("/guides/low-magnesium/", "Low magnesium", live=True),
+        "potassium": LinkTarget("/guides/potassium/", "Potassium", live=True),
+        "draft-guide": LinkTarget("/guides/draft-guide/", "A draft", live=False),
+    }
+)
 
 
 def r(text, cite_links="local"):
@@ -52,7 +54,7 @@ class TestCitations:
     def test_site_mode_links_to_bibliography(self):
         out = r("Claim [@A2020].", cite_links="sources")
         assert 'href="/references/#ref-A2020"' in out.html
-        assert "id=\"cite-" not in out.html
+        assert 'id="cite-' not in out.html
 
 
 class TestLinks:
@@ -103,7 +105,9 @@ class TestStructure:
     @pytest.mark.parametrize("kind", ["note", "warning", "remember", "urgent"])
     def test_callouts(self, kind):
         out = r(f'!!! {kind} "Seek urgent care"\n    Call 911.')
-        assert re.search(rf'<aside (?=[^>]*class="callout callout-{kind}")(?=[^>]*aria-label="Seek urgent care")', out.html)
+        assert re.search(
+            rf'<aside (?=[^>]*class="callout callout-{kind}")(?=[^>]*aria-label="Seek urgent care")', out.html
+        )
         assert '<p class="callout-title">Seek urgent care</p>' in out.html
 
     def test_tables_and_footnotes(self):
@@ -124,45 +128,62 @@ XSS_PAYLOADS = [
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
     "<iframe src=javascript:alert(1)></iframe>",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
     "[x](javascript:alert(1))",
     "[x](JAVASCRIPT:alert(1))",
     "[x](data:text/html,<script>alert(1)</script>)",
     "[x](vbscript:msgbox(1))",
     "[x][ref]\n\n[ref]: javascript:alert(1)",
     "![x](javascript:alert(1))",
-    "![x\" onerror=\"alert(1)](https://example.org/a.png)",
-    "![x](https://example.org/a.png\" onerror=\"alert(1))",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '![x" onerror="alert(1)](https://example.org/a.png)',
+    '![x](https://example.org/a.png" onerror="alert(1))',
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "## Heading {onclick=alert(1)}",
-    "Para {: onmouseover=\"alert(1)\" }",
+    'Para {: onmouseover="alert(1)" }',
     "[x](https://example.org){onclick=alert(1)}",
     "<details open ontoggle=alert(1)>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<object data=javascript:alert(1)>",
     "<embed src=javascript:alert(1)>",
     "<form action=javascript:alert(1)><button>x</button></form>",
-    "<meta http-equiv=refresh content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:/\">",
+    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+    '<base href="javascript:/">',
     "<style>@import 'javascript:alert(1)'</style>",
     "<body onload=alert(1)>",
     "<input autofocus onfocus=alert(1)>",
     "<!--<img src=x onerror=alert(1)>-->",
-    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+    '<a href="&#106;avascript:alert(1)">x</a>',
     "[[x|<img src=x onerror=alert(1)>]]",
     "[@<script>alert(1)</script>]",
-    "!!! note \"<img src=x onerror=alert(1)>\"\n    body",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+    '!!! note "<img src=x onerror=alert(1)>"\n    body',
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     "`<script>alert(1)</script>` and ```\n<script>alert(1)</script>\n```",
-    "<a href=\"https://example.org\" target=_blank onclick=alert(1)>x</a>",
+    '<a href="https://example.org" target=_blank onclick=alert(1)>x</a>',
     "<template><script>alert(1)</script></template>",
 ]
 
-BAD_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "input", "meta", "base",
-            "body", "template", "button", "link", "frame", "frameset"}
+BAD_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "style",
+    "form",
+    "input",
+    "meta",
+    "base",
+    "body",
+    "template",
+    "button",
+    "link",
+    "frame",
+    "frameset",
+}
 
 
 class ExecutableFinder(HTMLParser):

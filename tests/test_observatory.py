@@ -103,8 +103,21 @@ MODIFIERS = {
     "corp-not-implemented": 0,
     "corp-header-invalid": -5,
 }
-GRADES = [(100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"), (50, "C"),
-          (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F")]
+GRADES = [
+    (100, "A+"),
+    (90, "A"),
+    (85, "A-"),
+    (80, "B+"),
+    (70, "B"),
+    (65, "B-"),
+    (60, "C+"),
+    (50, "C"),
+    (45, "C-"),
+    (40, "D+"),
+    (30, "D"),
+    (25, "D-"),
+    (0, "F"),
+]
 BROAD = {"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"}
 UNSAFE_INLINE = {"'unsafe-inline'", "data:"}
 NONCE_OR_HASH = ("'sha256-", "'sha384-", "'sha512-", "'nonce-")
@@ -159,8 +172,9 @@ def csp_test(scan):
             sources.discard("'unsafe-inline'")
     if "'strict-dynamic'" in script and not any(s.startswith(NONCE_OR_HASH) for s in script):
         return "csp-header-invalid", csp
-    active = [s for name, sources in csp.items() if name not in ("img-src", "media-src", "script-src")
-              for s in sources] + list(script)
+    active = [
+        s for name, sources in csp.items() if name not in ("img-src", "media-src", "script-src") for s in sources
+    ] + list(script)
     passive = [s for name in ("img-src", "media-src") for s in (csp.get(name) or default or set())]
     if script & (BROAD | UNSAFE_INLINE) or objects & BROAD:
         return "csp-implemented-with-unsafe-inline", csp
@@ -193,14 +207,22 @@ def hsts_test(scan):
                 return "hsts-header-invalid"
     if max_age is None:
         return "hsts-header-invalid"
-    return ("hsts-implemented-max-age-at-least-six-months" if max_age >= SIX_MONTHS
-            else "hsts-implemented-max-age-less-than-six-months")
+    return (
+        "hsts-implemented-max-age-at-least-six-months"
+        if max_age >= SIX_MONTHS
+        else "hsts-implemented-max-age-less-than-six-months"
+    )
 
 
-WORSE = ["cookies-without-secure-flag-but-protected-by-hsts", "cookies-without-secure-flag",
-         "cookies-session-without-secure-flag-but-protected-by-hsts", "cookies-samesite-flag-invalid",
-         "cookies-anticsrf-without-samesite-flag", "cookies-session-without-httponly-flag",
-         "cookies-session-without-secure-flag"]
+WORSE = [
+    "cookies-without-secure-flag-but-protected-by-hsts",
+    "cookies-without-secure-flag",
+    "cookies-session-without-secure-flag-but-protected-by-hsts",
+    "cookies-samesite-flag-invalid",
+    "cookies-anticsrf-without-samesite-flag",
+    "cookies-session-without-httponly-flag",
+    "cookies-session-without-secure-flag",
+]
 
 
 def cookies_test(scan):
@@ -221,15 +243,21 @@ def cookies_test(scan):
         if "csrf" in name and not samesite:
             found.append("cookies-anticsrf-without-samesite-flag")
         if session and not secure:
-            found.append("cookies-session-without-secure-flag-but-protected-by-hsts" if hsts
-                         else "cookies-session-without-secure-flag")
+            found.append(
+                "cookies-session-without-secure-flag-but-protected-by-hsts"
+                if hsts
+                else "cookies-session-without-secure-flag"
+            )
         if session and not cookie["httponly"]:
             found.append("cookies-session-without-httponly-flag")
         missing_samesite |= not samesite
     if found:
         return max(found, key=WORSE.index)
-    return "cookies-secure-with-httponly-sessions" if missing_samesite else \
-        "cookies-secure-with-httponly-sessions-and-samesite"
+    return (
+        "cookies-secure-with-httponly-sessions"
+        if missing_samesite
+        else "cookies-secure-with-httponly-sessions-and-samesite"
+    )
 
 
 def cors_test(scan):
@@ -295,11 +323,12 @@ def sri_test(scan):
         if src.startswith("//") or (src.startswith(("http://", "https://")) and src.split("/")[2] != HOST):
             external = "integrity" in script
             secure = src.startswith("https://")
-            result = {(True, True): "sri-implemented-and-external-scripts-loaded-securely",
-                      (True, False): "sri-implemented-but-external-scripts-not-loaded-securely",
-                      (False, True): "sri-not-implemented-but-external-scripts-loaded-securely",
-                      (False, False): "sri-not-implemented-and-external-scripts-not-loaded-securely"}[
-                (external, secure)]
+            result = {
+                (True, True): "sri-implemented-and-external-scripts-loaded-securely",
+                (True, False): "sri-implemented-but-external-scripts-not-loaded-securely",
+                (False, True): "sri-not-implemented-but-external-scripts-loaded-securely",
+                (False, False): "sri-not-implemented-and-external-scripts-not-loaded-securely",
+            }[(external, secure)]
             if MODIFIERS[result] < 0:
                 return result
         elif script.get("integrity") and result is None:
@@ -311,8 +340,11 @@ def xcto_test(scan):
     values = headers(scan.response, "X-Content-Type-Options")
     if not values:
         return "x-content-type-options-not-implemented"
-    return ("x-content-type-options-nosniff" if values[0].strip().lower() == "nosniff"
-            else "x-content-type-options-header-invalid")
+    return (
+        "x-content-type-options-nosniff"
+        if values[0].strip().lower() == "nosniff"
+        else "x-content-type-options-header-invalid"
+    )
 
 
 def xfo_test(scan):
@@ -332,9 +364,11 @@ def corp_test(scan):
     values = headers(scan.response, "Cross-Origin-Resource-Policy")
     if not values:
         return "corp-not-implemented"
-    return {"same-origin": "corp-implemented-with-same-origin", "same-site": "corp-implemented-with-same-site",
-            "cross-origin": "corp-implemented-with-cross-origin"}.get(values[0].strip().lower(),
-                                                                      "corp-header-invalid")
+    return {
+        "same-origin": "corp-implemented-with-same-origin",
+        "same-site": "corp-implemented-with-same-site",
+        "cross-origin": "corp-implemented-with-cross-origin",
+    }.get(values[0].strip().lower(), "corp-header-invalid")
 
 
 TESTS = {
@@ -368,17 +402,38 @@ def grade(scan):
 @pytest.fixture(scope="module")
 def production():
     """The production settings that shape responses, as ``config.settings`` computes them."""
-    names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-             "SECURE_PROXY_SSL_HEADER", "SECURE_REDIRECT_EXEMPT", "SECURE_CONTENT_TYPE_NOSNIFF",
-             "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "X_FRAME_OPTIONS",
-             "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_NAME",
-             "CSRF_COOKIE_SECURE", "CSRF_COOKIE_SAMESITE", "CSRF_COOKIE_NAME", "CONTENT_SECURITY_POLICY"]
-    code = ("import json, django; django.setup(); from django.conf import settings as s; "
-            f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))")
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
-    out = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True,
-                         text=True, check=True).stdout
+    names = [
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_REDIRECT_EXEMPT",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "X_FRAME_OPTIONS",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_SAMESITE",
+        "CSRF_COOKIE_NAME",
+        "CONTENT_SECURITY_POLICY",
+    ]
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
     values = json.loads(out)
     values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
     return values
@@ -412,8 +467,7 @@ def observe(path="/", login=None):
     return Scan(route, final, cors, cookies)
 
 
-PAGES = ["/", "/guides/magnesium-deficiency/", "/search/?q=magnesium", "/tools/magnesium-calculator/",
-         "/admin/login/"]
+PAGES = ["/", "/guides/magnesium-deficiency/", "/search/?q=magnesium", "/tools/magnesium-calculator/", "/admin/login/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -434,8 +488,10 @@ def test_home_page_score_and_each_result(production):
         scan = observe("/")
     score, letter, results = grade(scan)
     # Only same-origin scripts, or none: nothing for SRI to protect, no penalty either way.
-    assert results.pop("subresource-integrity") in ("sri-not-implemented-but-no-scripts-loaded",
-                                                    "sri-not-implemented-but-all-scripts-loaded-from-secure-origin")
+    assert results.pop("subresource-integrity") in (
+        "sri-not-implemented-but-no-scripts-loaded",
+        "sri-not-implemented-but-all-scripts-loaded-from-secure-origin",
+    )
     assert results == {
         "content-security-policy": "csp-implemented-with-no-unsafe-default-src-none",
         "cookies": "cookies-not-found",  # readers get no cookies at all
@@ -496,18 +552,22 @@ def test_the_scorer_fails_a_bare_site():
     leaky["Content-Security-Policy"] = "default-src *; script-src 'self' 'unsafe-inline'"
     leaky["Access-Control-Allow-Origin"] = ORIGIN
     leaky["Access-Control-Allow-Credentials"] = "true"
-    assert grade(Scan([f"http://{HOST}/"], bare, bare)) == (10, "F", {
-        "content-security-policy": "csp-not-implemented",
-        "cookies": "cookies-not-found",
-        "cross-origin-resource-sharing": "cross-origin-resource-sharing-not-implemented",
-        "redirection": "redirection-missing",
-        "referrer-policy": "referrer-policy-not-implemented",
-        "strict-transport-security": "hsts-not-implemented",
-        "subresource-integrity": "sri-not-implemented-but-no-scripts-loaded",
-        "x-content-type-options": "x-content-type-options-not-implemented",
-        "x-frame-options": "x-frame-options-not-implemented",
-        "cross-origin-resource-policy": "corp-not-implemented",
-    })
+    assert grade(Scan([f"http://{HOST}/"], bare, bare)) == (
+        10,
+        "F",
+        {
+            "content-security-policy": "csp-not-implemented",
+            "cookies": "cookies-not-found",
+            "cross-origin-resource-sharing": "cross-origin-resource-sharing-not-implemented",
+            "redirection": "redirection-missing",
+            "referrer-policy": "referrer-policy-not-implemented",
+            "strict-transport-security": "hsts-not-implemented",
+            "subresource-integrity": "sri-not-implemented-but-no-scripts-loaded",
+            "x-content-type-options": "x-content-type-options-not-implemented",
+            "x-frame-options": "x-frame-options-not-implemented",
+            "cross-origin-resource-policy": "corp-not-implemented",
+        },
+    )
     score, letter, results = grade(Scan([f"http://{HOST}/", f"http://{HOST}/x"], leaky, leaky))
     assert results["content-security-policy"] == "csp-implemented-with-unsafe-inline"
     assert results["subresource-integrity"] == "sri-not-implemented-and-external-scripts-not-loaded-securely"

@@ -18,7 +18,7 @@ TEXT = (
 
 def inner(html, start_marker, end_marker):
     start = html.index(start_marker) + len(start_marker)
-    return html[start:html.index(end_marker, start)].strip()
+    return html[start : html.index(end_marker, start)].strip()
 
 
 def test_an_faq_answer_previews_as_its_page_shows_it(client):
@@ -26,8 +26,11 @@ def test_an_faq_answer_previews_as_its_page_shows_it(client):
     faq.answer = TEXT
     faq.save()
     page = client.get("/faq/").content.decode()
-    shown = inner(page, f'id="faq-{faq.topics.first().slug}-{faq.pk}"><summary>{faq.question}</summary><div class="answer">',
-                  "<p>More in")
+    shown = inner(
+        page,
+        f'id="faq-{faq.topics.first().slug}-{faq.pk}"><summary>{faq.question}</summary><div class="answer">',
+        "<p>More in",
+    )
     preview = editor.preview_html(TEXT, FAQ, "answer")
     assert preview == shown
     assert 'href="/references/#ref-ODS_MG_HP"' in preview  # an FAQ links citations to the bibliography
@@ -44,11 +47,19 @@ def test_a_guide_body_previews_as_its_page_shows_it(client):
     assert 'href="#source-1"' in preview and 'href="/guides/magnesium-testing/" class="internal"' in preview
 
 
-@pytest.mark.parametrize("model, field, obj, url", [
-    (Topic, "intro", lambda: Topic.objects.get(slug="deficiency"), lambda o: o.get_absolute_url()),
-    (Page, "body", lambda: Page.objects.get(slug="about"), lambda o: o.get_absolute_url()),
-    (SupplementForm, "body", lambda: SupplementForm.objects.get(slug="magnesium-oxide"), lambda o: o.get_absolute_url()),
-])
+@pytest.mark.parametrize(
+    "model, field, obj, url",
+    [
+        (Topic, "intro", lambda: Topic.objects.get(slug="deficiency"), lambda o: o.get_absolute_url()),
+        (Page, "body", lambda: Page.objects.get(slug="about"), lambda o: o.get_absolute_url()),
+        (
+            SupplementForm,
+            "body",
+            lambda: SupplementForm.objects.get(slug="magnesium-oxide"),
+            lambda o: o.get_absolute_url(),
+        ),
+    ],
+)
 def test_every_other_markdown_field_previews_as_its_page_shows_it(client, model, field, obj, url):
     target = obj()
     setattr(target, field, TEXT)
@@ -72,6 +83,10 @@ def test_each_markdown_field_has_its_own_preview_url(admin_client):
 def test_the_preview_endpoint_uses_the_fields_options(admin_client):
     body = admin_client.post("/admin/markdownx/markdownify/?field=guides.faq.answer", {"content": "See [@ODS_MG_HP]."})
     assert 'href="/references/#ref-ODS_MG_HP"' in body.content.decode()
-    body = admin_client.post("/admin/markdownx/markdownify/?field=guides.article.body", {"content": "See [@ODS_MG_HP]."})
+    body = admin_client.post(
+        "/admin/markdownx/markdownify/?field=guides.article.body", {"content": "See [@ODS_MG_HP]."}
+    )
     assert 'href="#source-1"' in body.content.decode()
-    assert admin_client.post("/admin/markdownx/markdownify/?field=auth.user.password", {"content": "x"}).status_code == 404
+    assert (
+        admin_client.post("/admin/markdownx/markdownify/?field=auth.user.password", {"content": "x"}).status_code == 404
+    )

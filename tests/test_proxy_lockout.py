@@ -29,39 +29,47 @@ def address(proxy_count, xff=None, remote=PROXY):
         return client_ip(RequestFactory().get("/", **meta))
 
 
-@pytest.mark.parametrize(("proxy_count", "xff", "expected"), [
-    (0, None, PROXY),
-    (0, "203.0.113.9", PROXY),  # no proxy configured: a forged header is ignored
-    (1, "203.0.113.9", "203.0.113.9"),
-    (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client wrote 6.6.6.6; the proxy appended the real one
-    (2, "6.6.6.6, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
-    (1, "2001:db8::1", "2001:db8::1"),
-    (1, None, PROXY),  # proxy misconfigured: fall back to the proxy's address
-    (1, "", PROXY),
-    (1, "not-an-ip", PROXY),
-    (1, "203.0.113.9:4711", PROXY),
-    (2, "203.0.113.9", PROXY),  # fewer entries than proxies
-])
+@pytest.mark.parametrize(
+    ("proxy_count", "xff", "expected"),
+    [
+        (0, None, PROXY),
+        (0, "203.0.113.9", PROXY),  # no proxy configured: a forged header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client wrote 6.6.6.6; the proxy appended the real one
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (1, "2001:db8::1", "2001:db8::1"),
+        (1, None, PROXY),  # proxy misconfigured: fall back to the proxy's address
+        (1, "", PROXY),
+        (1, "not-an-ip", PROXY),
+        (1, "203.0.113.9:4711", PROXY),
+        (2, "203.0.113.9", PROXY),  # fewer entries than proxies
+    ],
+)
 def test_client_address(proxy_count, xff, expected):
     assert address(proxy_count, xff) == expected
 
 
 def test_proxy_count_comes_from_the_environment():
     code = "import django; django.setup(); from django.conf import settings as s; print(s.PROXY_COUNT)"
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    }
     run = [sys.executable, "-c", code]
     unset = subprocess.run(run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True)
-    one = subprocess.run(run, cwd=settings.BASE_DIR, env={**env, "DJANGO_PROXY_COUNT": "1"},
-                         capture_output=True, text=True, check=True)
+    one = subprocess.run(
+        run, cwd=settings.BASE_DIR, env={**env, "DJANGO_PROXY_COUNT": "1"}, capture_output=True, text=True, check=True
+    )
     assert (unset.stdout.strip(), one.stdout.strip()) == ("0", "1")
     assert settings.AXES_CLIENT_IP_CALLABLE == "guides.middleware.client_ip"
 
 
 def fail_five_times(client, username, **meta):
     """Four failures show the form again; the fifth locks that username at that address."""
-    codes = [client.post(LOGIN, {"username": username, "password": "wrong-password"}, **meta).status_code
-             for _ in range(5)]
+    codes = [
+        client.post(LOGIN, {"username": username, "password": "wrong-password"}, **meta).status_code for _ in range(5)
+    ]
     assert codes == [200, 200, 200, 200, 429]
 
 
@@ -99,10 +107,18 @@ def test_without_a_proxy_a_forged_forwarded_for_does_not_escape_the_lockout(clie
     django_user_model.objects.create_user("editor", password="editor-long-password", is_staff=True)
     try:
         for n in range(5):
-            client.post(LOGIN, {"username": "editor", "password": "wrong"},
-                        REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
-        response = client.post(LOGIN, {"username": "editor", "password": "editor-long-password"},
-                               REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.99")
+            client.post(
+                LOGIN,
+                {"username": "editor", "password": "wrong"},
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+            )
+        response = client.post(
+            LOGIN,
+            {"username": "editor", "password": "editor-long-password"},
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_FORWARDED_FOR="192.0.2.99",
+        )
         assert response.status_code == 429
     finally:
         reset()

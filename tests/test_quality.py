@@ -316,11 +316,15 @@ def test_missing_food_and_unsourced_value_fail(content):
 
 def test_foods_match_facts_despite_notes_in_names(content):
     """'Spinach, cooked (its calcium is poorly absorbed)' and edamame's two names still match."""
-    assert quality.food_key("Spinach, cooked (its calcium is poorly absorbed)", "1 cup") == \
-        quality.food_key("Spinach, cooked", "1 cup")
+    assert quality.food_key("Spinach, cooked (its calcium is poorly absorbed)", "1 cup") == quality.food_key(
+        "Spinach, cooked", "1 cup"
+    )
     assert quality.food_key("Soybeans, green (edamame), cooked", "1/2 cup") == ("edamame, shelled, cooked", "1/2 cup")
-    assert quality.form_key("magnesium glycinate / bisglycinate (diglycinate)") == \
-        quality.form_key("Magnesium glycinate (bisglycinate)") == "magnesium glycinate"
+    assert (
+        quality.form_key("magnesium glycinate / bisglycinate (diglycinate)")
+        == quality.form_key("Magnesium glycinate (bisglycinate)")
+        == "magnesium glycinate"
+    )
 
 
 def test_elemental_percent_that_differs_from_facts_fails(content):

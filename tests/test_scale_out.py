@@ -103,21 +103,42 @@ def cluster():
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_VAR_DIR": str(ROOT / "var" / "scale-test"),
     }
-    run = lambda *args: subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,  # noqa: E731
-                                       capture_output=True)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
     run("migrate", "--noinput")
     run("loadcontent")
     run("collectstatic", "--noinput")
-    run("shell", "-c", "from django.contrib.auth.models import User, Group; "
+    run(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User, Group; "
         "u = User.objects.create_user('editor', password='scale-out-password-1', is_staff=True); "
-        "u.groups.add(Group.objects.get(name='Editors'))")
+        "u.groups.add(Group.objects.get(name='Editors'))",
+    )
     servers = []
     for _ in range(2):
         port = free_port()
         proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "-c", "config/gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                "-c",
+                "config/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         servers.append((f"http://127.0.0.1:{port}", proc))
     for base, _ in servers:
         for _ in range(100):
@@ -149,8 +170,9 @@ def test_edit_on_a_is_visible_on_b_at_once(cluster):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     _, login = get(a + "/admin/login/", opener)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "editor",
-                                   "password": "scale-out-password-1", "next": "/admin/"}).encode()
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "editor", "password": "scale-out-password-1", "next": "/admin/"}
+    ).encode()
     opener.open(urllib.request.Request(a + "/admin/login/", data=data, headers={"Referer": a + "/admin/login/"}))
     _, listing = get(a + "/admin/guides/article/?q=magnesium-testing", opener)
     change = re.search(r'href="(/admin/guides/article/\d+/change/)[^"]*"', listing).group(1)
@@ -159,8 +181,9 @@ def test_edit_on_a_is_visible_on_b_at_once(cluster):
     reader.feed(form_html)
     new_title = "Magnesium blood tests, edited on instance A"
     fields = [(k, new_title if k == "title" else v) for k, v in reader.fields]
-    request = urllib.request.Request(a + change, data=urllib.parse.urlencode(fields).encode(),
-                                     headers={"Referer": a + change})
+    request = urllib.request.Request(
+        a + change, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": a + change}
+    )
     with opener.open(request) as response:
         assert response.status == 200 and "/admin/guides/article/" in response.url  # redirected to the list
 

@@ -131,8 +131,9 @@ def make_documents(titles, body=""):
     """Search documents made directly, in id order (the order the pool takes them in)."""
     start = 700000 + SearchDocument.objects.count()
     docs = SearchDocument.objects.bulk_create(
-        SearchDocument(kind="guide", object_id=start + i, title=title, summary="", body=body,
-                       url=f"/pool-test/{start + i}/")
+        SearchDocument(
+            kind="guide", object_id=start + i, title=title, summary="", body=body, url=f"/pool-test/{start + i}/"
+        )
         for i, title in enumerate(titles)
     )
     if any(d.pk is None for d in docs):

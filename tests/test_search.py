@@ -44,8 +44,13 @@ def doc(title, summary="", body="", kind="guide", **extra):
     """A search document made directly, for backend tests."""
     object_id = 900000 + SearchDocument.objects.count()
     document = SearchDocument.objects.create(
-        kind=kind, object_id=object_id, title=title, summary=summary, body=body,
-        url=f"/test/{object_id}/", **extra,
+        kind=kind,
+        object_id=object_id,
+        title=title,
+        summary=summary,
+        body=body,
+        url=f"/test/{object_id}/",
+        **extra,
     )
     get_backend().documents_saved([document.pk])  # as guides.search.index does after writing
     return document
@@ -58,7 +63,7 @@ def page_html(client, **params):
 
 
 def main_of(html):
-    return html[html.index('<main id="main"'):html.index("</main>")]
+    return html[html.index('<main id="main"') : html.index("</main>")]
 
 
 # --- Ranking ------------------------------------------------------------------------
@@ -82,11 +87,14 @@ def test_ranks_guides_faqs_foods_and_supplement_forms():
     assert kinds == {"guide", "faq", "food", "supplement"}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("pumpkin seeds", "/foods/#food-pumpkin-seeds-roasted"),
-    ("taurate", "/supplements/magnesium-taurate/"),
-    ("leg cramps at night", "/guides/muscle-cramps-magnesium/"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pumpkin seeds", "/foods/#food-pumpkin-seeds-roasted"),
+        ("taurate", "/supplements/magnesium-taurate/"),
+        ("leg cramps at night", "/guides/muscle-cramps-magnesium/"),
+    ],
+)
 def test_each_kind_can_be_the_top_result(query, expected):
     assert urls(search(query))[0] == expected
 
@@ -94,11 +102,14 @@ def test_each_kind_can_be_the_top_result(query, expected):
 # --- Forgiveness: typos, lay terms, British spellings -----------------------------------
 
 
-@pytest.mark.parametrize(("typed", "corrected", "expected"), [
-    ("magnesuim", "magnesium", None),
-    ("potasium", "potassium", "/guides/magnesium-and-potassium/"),
-    ("electroyte imbalance", "electrolyte imbalance", "/guides/can-magnesium-cause-electrolyte-imbalance/"),
-])
+@pytest.mark.parametrize(
+    ("typed", "corrected", "expected"),
+    [
+        ("magnesuim", "magnesium", None),
+        ("potasium", "potassium", "/guides/magnesium-and-potassium/"),
+        ("electroyte imbalance", "electrolyte imbalance", "/guides/can-magnesium-cause-electrolyte-imbalance/"),
+    ],
+)
 def test_misspellings_are_corrected_and_did_you_mean_is_offered(typed, corrected, expected):
     outcome = search(typed)
     assert outcome.did_you_mean == corrected
@@ -129,12 +140,15 @@ def test_did_you_mean_link_on_the_page(client):
     assert re.search(r'Did you mean <a href="/search/\?q=magnesium">magnesium</a>\?', html)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("leg cramps at night", "/guides/muscle-cramps-magnesium/"),
-    ("water pill", "/guides/magnesium-medicine-interactions/"),
-    ("low potassium", "/guides/magnesium-and-potassium/"),
-    ("heart flutter", "/guides/magnesium-deficiency/"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("leg cramps at night", "/guides/muscle-cramps-magnesium/"),
+        ("water pill", "/guides/magnesium-medicine-interactions/"),
+        ("low potassium", "/guides/magnesium-and-potassium/"),
+        ("heart flutter", "/guides/magnesium-deficiency/"),
+    ],
+)
 def test_lay_terms(query, expected):
     assert expected in pages(search(query), 5)
 
@@ -144,12 +158,15 @@ def test_lay_term_expansions_are_highlighted():
     assert "<mark>diuretic" in snippets.lower()
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("hypokalaemia", "/guides/magnesium-and-potassium/"),
-    ("hypomagnesaemia", "/guides/magnesium-deficiency/"),
-    ("hypermagnesaemia", "/guides/too-much-magnesium/"),
-    ("diarrhoea magnesium", "/guides/magnesium-supplement-forms/"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hypokalaemia", "/guides/magnesium-and-potassium/"),
+        ("hypomagnesaemia", "/guides/magnesium-deficiency/"),
+        ("hypermagnesaemia", "/guides/too-much-magnesium/"),
+        ("diarrhoea magnesium", "/guides/magnesium-supplement-forms/"),
+    ],
+)
 def test_british_spellings(query, expected):
     assert expected in pages(search(query), 3)
 
@@ -186,12 +203,42 @@ def test_stop_words_alone_find_nothing_and_suggest_topics(client):
 # --- Bad input: always a normal page --------------------------------------------------
 
 BAD_QUERIES = [
-    "", " ", "x" * 1000, "magnesium " * 100, "magnesium\x00potassium", "\x00", "!!!???...,,;;", "AND OR NEAR * \" ^ - ( )",
-    "NEAR(magnesium potassium, 2)", '"unbalanced quote', "magnesium*", "title:magnesium", "{title summary}: magnesium",
-    "^magnesium", "-magnesium", "magnesium AND", "(((", ")))", "1' OR '1'='1", "'; DROP TABLE guides_searchdocument; --",
-    "magnesium%' UNION SELECT password FROM auth_user --", "<script>alert(1)</script>", "%", "_", "\\", "💊 magnesium",
-    "ñoño magnésium", "１２３ ｍａｇｎｅｓｉｕｍ", "½ mg", "é", "مغنيسيوم", "a:b", "mg/dL", "k+ na+ mg2+",
-    "\u200b\u200d\u2028", "zzzzqqqxxv",
+    "",
+    " ",
+    "x" * 1000,
+    "magnesium " * 100,
+    "magnesium\x00potassium",
+    "\x00",
+    "!!!???...,,;;",
+    'AND OR NEAR * " ^ - ( )',
+    "NEAR(magnesium potassium, 2)",
+    '"unbalanced quote',
+    "magnesium*",
+    "title:magnesium",
+    "{title summary}: magnesium",
+    "^magnesium",
+    "-magnesium",
+    "magnesium AND",
+    "(((",
+    ")))",
+    "1' OR '1'='1",
+    "'; DROP TABLE guides_searchdocument; --",
+    "magnesium%' UNION SELECT password FROM auth_user --",
+    "<script>alert(1)</script>",
+    "%",
+    "_",
+    "\\",
+    "💊 magnesium",
+    "ñoño magnésium",
+    "１２３ ｍａｇｎｅｓｉｕｍ",
+    "½ mg",
+    "é",
+    "مغنيسيوم",
+    "a:b",
+    "mg/dL",
+    "k+ na+ mg2+",
+    "\u200b\u200d\u2028",
+    "zzzzqqqxxv",
 ]
 
 
@@ -345,10 +392,17 @@ def test_suggest_never_fails(client, query):
 # --- Cost ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params", [
-    {"q": "magnesuim deficiency symptoms"}, {"q": "leg cramps at night"}, {"q": "zzzzqqqxxv"}, {},
-    {"q": "magnesium", "page": "3"}, {"q": "hypokalaemia potasium water pill"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "magnesuim deficiency symptoms"},
+        {"q": "leg cramps at night"},
+        {"q": "zzzzqqqxxv"},
+        {},
+        {"q": "magnesium", "page": "3"},
+        {"q": "hypokalaemia potasium water pill"},
+    ],
+)
 def test_a_search_makes_few_queries(client, params):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/search/", params).status_code == 200
@@ -364,8 +418,14 @@ def test_query_count_does_not_grow_with_the_index():
 
     before = count()
     docs = SearchDocument.objects.bulk_create(
-        SearchDocument(kind="guide", object_id=800000 + i, title=f"Extra magnesium page {i}", summary="cramps",
-                       body="magnesium " * 50, url=f"/extra/{i}/")
+        SearchDocument(
+            kind="guide",
+            object_id=800000 + i,
+            title=f"Extra magnesium page {i}",
+            summary="cramps",
+            body="magnesium " * 50,
+            url=f"/extra/{i}/",
+        )
         for i in range(300)
     )
     get_backend().documents_saved([d.pk for d in docs])
@@ -455,8 +515,12 @@ def test_rebuildsearch_command():
     SearchDocument.objects.all().delete()
     out = io.StringIO()
     call_command("rebuildsearch", stdout=out)
-    expected = (Article.objects.filter(status="published").count() + FAQ.objects.published().count()
-                + Food.objects.count() + SupplementForm.objects.count())
+    expected = (
+        Article.objects.filter(status="published").count()
+        + FAQ.objects.published().count()
+        + Food.objects.count()
+        + SupplementForm.objects.count()
+    )
     assert SearchDocument.objects.count() == expected
     assert f"{expected} created" in out.getvalue()
     assert search("potassium").total > 0

@@ -18,14 +18,24 @@ BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_SETTINGS_MO
 
 def manage(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True, text=True,
-        env={**BASE_ENV, **env}, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={**BASE_ENV, **env},
+        check=False,
     )
 
 
 def test_deploy_check_is_clean_with_https():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    DJANGO_SECRET_KEY=secrets.token_urlsafe(60), DJANGO_ALLOWED_HOSTS="example.org")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -37,14 +47,27 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_https_settings_follow_the_redirect_flag():
-    code = ("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE,"
-            " s.SESSION_COOKIE_NAME, s.SECURE_HSTS_SECONDS)")
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_NAME, s.SECURE_HSTS_SECONDS)"
+    )
     key = secrets.token_urlsafe(60)
-    on = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR,
-                        env={**BASE_ENV, "DJANGO_SECRET_KEY": key}, capture_output=True, text=True, check=True)
-    off = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR,
-                         env={**BASE_ENV, "DJANGO_SECRET_KEY": key, "DJANGO_SECURE_SSL_REDIRECT": "0"},
-                         capture_output=True, text=True, check=True)
+    on = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env={**BASE_ENV, "DJANGO_SECRET_KEY": key},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    off = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env={**BASE_ENV, "DJANGO_SECRET_KEY": key, "DJANGO_SECURE_SSL_REDIRECT": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert on.stdout.split() == ["True", "True", "__Host-sessionid", "63072000"]
     assert off.stdout.split() == ["False", "False", "sessionid", "0"]
 
@@ -54,8 +77,16 @@ def test_security_headers_on_every_response(client, url):
     client.get(url)
     response = client.get(url)  # the second is a cache hit for public pages
     csp = response["Content-Security-Policy"]
-    for directive in ("default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
-                      "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'", "object-src 'none'"):
+    for directive in (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -97,12 +128,16 @@ class TestLockout:
         locked = client.post("/admin/login/", {"username": "victim", "password": "correct-horse-battery"}, **attacker)
         assert locked.status_code == 429
         # The same editor from another address, and another editor from the attacker's address, still get in.
-        ok = client.post("/admin/login/?next=/admin/", {"username": "victim", "password": "correct-horse-battery"},
-                         REMOTE_ADDR="198.51.100.7")
+        ok = client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "victim", "password": "correct-horse-battery"},
+            REMOTE_ADDR="198.51.100.7",
+        )
         assert ok.status_code == 302
         client.logout()
-        other = client.post("/admin/login/?next=/admin/", {"username": "other", "password": "another-long-password"},
-                            **attacker)
+        other = client.post(
+            "/admin/login/?next=/admin/", {"username": "other", "password": "another-long-password"}, **attacker
+        )
         assert other.status_code == 302
         reset()
 
@@ -115,10 +150,13 @@ class TestLockout:
 class TestFaults:
     def test_redis_down_pages_still_work(self, client, settings):
         settings.CONTENT_VERSION_CACHE = "default"  # as with REDIS_URL set
-        settings.CACHES = {"default": {
-            "BACKEND": "guides.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
-        }}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "guides.cache.ResilientRedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+            }
+        }
         assert type(caches["default"]).__name__ == "ResilientRedisCache"
         for url in ("/", "/guides/magnesium-deficiency/", "/foods/"):
             assert client.get(url).status_code == 200

@@ -86,8 +86,12 @@ def public_pages():
     from tests.test_views import page_urls
 
     return [u for u in page_urls() if not u.endswith(".csv")] + [
-        "/search/?q=magnesium", "/tools/magnesium-calculator/", "/tools/interactions/", "/tools/lab-units/",
-        "/people/editorial-team/", "/people/medical-review-team/",
+        "/search/?q=magnesium",
+        "/tools/magnesium-calculator/",
+        "/tools/interactions/",
+        "/tools/lab-units/",
+        "/people/editorial-team/",
+        "/people/medical-review-team/",
     ]
 
 
@@ -104,8 +108,14 @@ def test_every_page_has_unique_title_description_canonical_and_social_tags(clien
         assert 50 <= len(description) <= 160, (url, description)
         canonical = re.search(r'<link rel="canonical" href="([^"]+)">', head).group(1)
         assert canonical == "http://testserver" + url.split("?")[0], (url, canonical)
-        for tag in ('property="og:title"', 'property="og:description"', 'property="og:url"', 'property="og:type"',
-                    'name="twitter:card"', 'type="application/atom+xml"'):
+        for tag in (
+            'property="og:title"',
+            'property="og:description"',
+            'property="og:url"',
+            'property="og:type"',
+            'name="twitter:card"',
+            'type="application/atom+xml"',
+        ):
             assert tag in head, (url, tag)
         assert '<html lang="en">' in html
         graph = jsonld_of(html)["@graph"]

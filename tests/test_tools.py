@@ -104,8 +104,11 @@ def test_infant_supplement_warns_that_no_limit_is_set(client):
 def test_magnesium_oxide_500_mg_is_about_302_mg_elemental(client):
     assert intake.elemental_mg(500, Decimal("60.3")) == Decimal("301.5")
     assert numbers.round_to(intake.elemental_mg(500, Decimal("60.3"))) == 302
-    response, page = get(client, CALCULATOR, [("age", "35"), ("sex", "female"),
-                                              ("supplement", "magnesium-oxide"), ("supplement_mg", "500")])
+    response, page = get(
+        client,
+        CALCULATOR,
+        [("age", "35"), ("sex", "female"), ("supplement", "magnesium-oxide"), ("supplement_mg", "500")],
+    )
     result = response.context["result"]
     assert numbers.round_to(result.supplement_mg) == 302
     assert not result.over_ul
@@ -117,8 +120,11 @@ def test_magnesium_oxide_500_mg_is_about_302_mg_elemental(client):
 
 
 def test_two_magnesium_oxide_tablets_are_over_the_upper_limit(client):
-    response, page = get(client, CALCULATOR, [("age", "35"), ("sex", "female"),
-                                              ("supplement", "magnesium-oxide"), ("supplement_mg", "1000")])
+    response, page = get(
+        client,
+        CALCULATOR,
+        [("age", "35"), ("sex", "female"), ("supplement", "magnesium-oxide"), ("supplement_mg", "1000")],
+    )
     result = response.context["result"]
     assert numbers.round_to(result.supplement_mg) == 603
     assert result.over_ul
@@ -135,8 +141,16 @@ def test_elemental_mg_from_the_label_counts_as_it_is(client):
 
 
 def test_food_totals_repeat_food_and_servings_pairs(client):
-    params = [("age", "35"), ("sex", "female"), ("food", "almonds-dry-roasted"), ("servings", "2"),
-              ("food", "banana"), ("servings", ""), ("food", ""), ("servings", "")]
+    params = [
+        ("age", "35"),
+        ("sex", "female"),
+        ("food", "almonds-dry-roasted"),
+        ("servings", "2"),
+        ("food", "banana"),
+        ("servings", ""),
+        ("food", ""),
+        ("servings", ""),
+    ]
     response, page = get(client, CALCULATOR, params)
     result = response.context["result"]
     almonds = Food.objects.get(slug="almonds-dry-roasted").magnesium_mg
@@ -158,8 +172,14 @@ def test_food_never_counts_toward_the_upper_limit(client):
 
 
 def test_calculator_chart_is_accessible_inline_svg_without_styles(client):
-    params = [("age", "35"), ("sex", "female"), ("food", "almonds-dry-roasted"), ("servings", "1"),
-              ("supplement", "magnesium-citrate"), ("supplement_mg", "1000")]
+    params = [
+        ("age", "35"),
+        ("sex", "female"),
+        ("food", "almonds-dry-roasted"),
+        ("servings", "1"),
+        ("supplement", "magnesium-citrate"),
+        ("supplement_mg", "1000"),
+    ]
     _response, page = get(client, CALCULATOR, params)
     svg = re.search(r"<svg\b.*?</svg>", page, re.S).group(0)
     assert 'role="img"' in svg and 'aria-labelledby="intake-chart-title intake-chart-desc"' in svg
@@ -189,8 +209,14 @@ def test_kidney_caution_is_always_shown(client, path):
 
 
 def test_calculator_figures_cite_their_sources(client):
-    params = [("age", "35"), ("sex", "female"), ("food", "banana"), ("servings", "1"),
-              ("supplement", "magnesium-oxide"), ("supplement_mg", "500")]
+    params = [
+        ("age", "35"),
+        ("sex", "female"),
+        ("food", "banana"),
+        ("servings", "1"),
+        ("supplement", "magnesium-oxide"),
+        ("supplement_mg", "500"),
+    ]
     _response, page = get(client, CALCULATOR, params)
     for key in ("IOM_1997", "NASEM_2019", "ODS_MG_HP", "IOM_2000_APPS", "DGA_2015_APP10"):
         assert f'href="/references/#ref-{key}"' in page, key
@@ -198,8 +224,16 @@ def test_calculator_figures_cite_their_sources(client):
 
 
 def test_calculator_query_budget(client):
-    params = [("age", "35"), ("sex", "female"), ("food", "banana"), ("servings", "1"), ("food", "apple"),
-              ("servings", "2"), ("supplement", "magnesium-oxide"), ("supplement_mg", "500")]
+    params = [
+        ("age", "35"),
+        ("sex", "female"),
+        ("food", "banana"),
+        ("servings", "1"),
+        ("food", "apple"),
+        ("servings", "2"),
+        ("supplement", "magnesium-oxide"),
+        ("supplement_mg", "500"),
+    ]
     with CaptureQueriesContext(connection) as queries:
         get(client, CALCULATOR, params)
     assert len(queries) <= 10
@@ -207,8 +241,22 @@ def test_calculator_query_budget(client):
 
 # --- Calculator: bad input ---------------------------------------------------------
 
-BAD_NUMBERS = ["NaN", "nan", "inf", "-inf", "Infinity", "1e309", "1E5", FIVE_THOUSAND_DIGITS, "3\x00", "\x00",
-               "12abc", "0x10", "1,5", "--3"]
+BAD_NUMBERS = [
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e309",
+    "1E5",
+    FIVE_THOUSAND_DIGITS,
+    "3\x00",
+    "\x00",
+    "12abc",
+    "0x10",
+    "1,5",
+    "--3",
+]
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS + ["-1", "-0.5", "121", "500"])
@@ -233,31 +281,55 @@ def test_calculator_rejects_bad_supplement_amounts(client, field, value):
 
 @pytest.mark.parametrize("value", BAD_NUMBERS + ["0", "-1", "51"])
 def test_calculator_rejects_bad_servings(client, value):
-    _response, page = get(client, CALCULATOR, [("age", "35"), ("sex", "female"), ("food", "banana"),
-                                               ("servings", value)])
+    _response, page = get(
+        client, CALCULATOR, [("age", "35"), ("sex", "female"), ("food", "banana"), ("servings", value)]
+    )
     assert field_error(page, "id_servings_1")
     assert_field_marked(page, "id_servings_1")
 
 
-@pytest.mark.parametrize(("params", "field_id", "message"), [
-    ([("age", "35"), ("sex", "other")], "id_sex", "Choose female or male."),
-    ([("age", "35"), ("sex", "female"), ("stage", "menopause")], "id_stage", "Choose pregnant, breastfeeding"),
-    ([("age", "35"), ("sex", "female"), ("food", "chocolate-cake")], "id_food_1", "Choose a food from the list."),
-    ([("age", "35"), ("sex", "female"), ("food", "acorn-squash-cooked")], "id_food_1", "Choose a food from the list."),
-    ([("age", "35"), ("sex", "female"), ("servings", "2")], "id_food_1", "Choose a food for these servings."),
-    ([("age", "35"), ("sex", "female"), ("supplement", "magnesium-unicorn"), ("supplement_mg", "100")],
-     "id_supplement", "Choose a form from the list."),
-    ([("age", "35"), ("sex", "female"), ("supplement", "magnesium-oxide")], "id_supplement_mg", "Enter the milligrams"),
-    ([("age", "35"), ("sex", "female"), ("supplement_mg", "500")], "id_supplement", "Choose the form"),
-    ([("age", "35"), ("sex", "female"), ("supplement", "magnesium-oxide"), ("supplement_mg", "500"),
-      ("elemental_mg", "100")], "id_elemental_mg", "not both"),
-    ([("sex", "female")], "id_age", "Enter an age in years."),
-    ([("age", "")], "id_age", "Enter an age in years."),
-    ([("age", "30")], "id_sex", "Choose female or male"),
-    ([("age", "30"), ("sex", "male"), ("stage", "pregnant")], "id_stage", "for females"),
-    ([("age", "12"), ("stage", "pregnant")], "id_age", "ages 14 to 50"),
-    ([("age", "60"), ("stage", "breastfeeding")], "id_age", "ages 14 to 50"),
-])
+@pytest.mark.parametrize(
+    ("params", "field_id", "message"),
+    [
+        ([("age", "35"), ("sex", "other")], "id_sex", "Choose female or male."),
+        ([("age", "35"), ("sex", "female"), ("stage", "menopause")], "id_stage", "Choose pregnant, breastfeeding"),
+        ([("age", "35"), ("sex", "female"), ("food", "chocolate-cake")], "id_food_1", "Choose a food from the list."),
+        (
+            [("age", "35"), ("sex", "female"), ("food", "acorn-squash-cooked")],
+            "id_food_1",
+            "Choose a food from the list.",
+        ),
+        ([("age", "35"), ("sex", "female"), ("servings", "2")], "id_food_1", "Choose a food for these servings."),
+        (
+            [("age", "35"), ("sex", "female"), ("supplement", "magnesium-unicorn"), ("supplement_mg", "100")],
+            "id_supplement",
+            "Choose a form from the list.",
+        ),
+        (
+            [("age", "35"), ("sex", "female"), ("supplement", "magnesium-oxide")],
+            "id_supplement_mg",
+            "Enter the milligrams",
+        ),
+        ([("age", "35"), ("sex", "female"), ("supplement_mg", "500")], "id_supplement", "Choose the form"),
+        (
+            [
+                ("age", "35"),
+                ("sex", "female"),
+                ("supplement", "magnesium-oxide"),
+                ("supplement_mg", "500"),
+                ("elemental_mg", "100"),
+            ],
+            "id_elemental_mg",
+            "not both",
+        ),
+        ([("sex", "female")], "id_age", "Enter an age in years."),
+        ([("age", "")], "id_age", "Enter an age in years."),
+        ([("age", "30")], "id_sex", "Choose female or male"),
+        ([("age", "30"), ("sex", "male"), ("stage", "pregnant")], "id_stage", "for females"),
+        ([("age", "12"), ("stage", "pregnant")], "id_age", "ages 14 to 50"),
+        ([("age", "60"), ("stage", "breastfeeding")], "id_age", "ages 14 to 50"),
+    ],
+)
 def test_calculator_field_errors(client, params, field_id, message):
     response, page = get(client, CALCULATOR, params)
     assert message in (field_error(page, field_id) or "")
@@ -292,15 +364,28 @@ def test_calculator_without_parameters_is_an_empty_form(client):
 
 # --- Interaction checker -------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("FOSAMAX", "bisphosphonates"), ("fosamax", "bisphosphonates"), ("  Alendronate ", "bisphosphonates"),
-    ("Synthroid", "levothyroxine"), ("LEVOTHYROXINE", "levothyroxine"), ("Tivicay", "hiv-integrase-inhibitors"),
-    ("doxycycline", "tetracycline-antibiotics"), ("Cipro floxacin".replace(" ", ""), "quinolone-antibiotics"),
-    ("Lasix", "loop-and-thiazide-diuretics"), ("spironolactone", "potassium-sparing-diuretics"),
-    ("Omeprazole", "proton-pump-inhibitors"), ("digoxin", "digoxin"), ("cisplatin", "medicines-that-cause-magnesium-loss"),
-    ("Proton pump inhibitors", "proton-pump-inhibitors"), ("Fosamax 70 mg", "bisphosphonates"),
-    ("aminoglycosides", "medicines-that-cause-magnesium-loss"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("FOSAMAX", "bisphosphonates"),
+        ("fosamax", "bisphosphonates"),
+        ("  Alendronate ", "bisphosphonates"),
+        ("Synthroid", "levothyroxine"),
+        ("LEVOTHYROXINE", "levothyroxine"),
+        ("Tivicay", "hiv-integrase-inhibitors"),
+        ("doxycycline", "tetracycline-antibiotics"),
+        ("Cipro floxacin".replace(" ", ""), "quinolone-antibiotics"),
+        ("Lasix", "loop-and-thiazide-diuretics"),
+        ("spironolactone", "potassium-sparing-diuretics"),
+        ("Omeprazole", "proton-pump-inhibitors"),
+        ("digoxin", "digoxin"),
+        ("cisplatin", "medicines-that-cause-magnesium-loss"),
+        ("Proton pump inhibitors", "proton-pump-inhibitors"),
+        ("Fosamax 70 mg", "bisphosphonates"),
+        ("aminoglycosides", "medicines-that-cause-magnesium-loss"),
+    ],
+)
 def test_medicine_names_match_in_any_case(name, slug):
     index = medicines.name_index(Interaction.objects.all())
     assert medicines.find_interaction(name, index).slug == slug
@@ -321,19 +406,22 @@ def test_checker_covers_every_drug_interaction_in_the_facts():
     assert checked >= 35
 
 
-@pytest.mark.parametrize(("med", "expected"), [
-    ("bisphosphonates", "at least 2 hours apart"),
-    ("doxycycline", "at least 2 hours before, or 4–6 hours after"),
-    ("ciprofloxacin", "at least 2 hours before, or 4–6 hours after"),
-    ("levothyroxine", "at least 4 hours apart"),
-    ("dolutegravir", "at least 2 hours before, or 6 hours after"),
-    ("furosemide", "Lowers your magnesium."),
-    ("hydrochlorothiazide", "Lowers your magnesium."),
-    ("pantoprazole", "Lowers your magnesium."),
-    ("digoxin", "Lowers your magnesium."),
-    ("amiloride", "Can raise your magnesium"),
-    ("tacrolimus", "Lowers your magnesium."),
-])
+@pytest.mark.parametrize(
+    ("med", "expected"),
+    [
+        ("bisphosphonates", "at least 2 hours apart"),
+        ("doxycycline", "at least 2 hours before, or 4–6 hours after"),
+        ("ciprofloxacin", "at least 2 hours before, or 4–6 hours after"),
+        ("levothyroxine", "at least 4 hours apart"),
+        ("dolutegravir", "at least 2 hours before, or 6 hours after"),
+        ("furosemide", "Lowers your magnesium."),
+        ("hydrochlorothiazide", "Lowers your magnesium."),
+        ("pantoprazole", "Lowers your magnesium."),
+        ("digoxin", "Lowers your magnesium."),
+        ("amiloride", "Can raise your magnesium"),
+        ("tacrolimus", "Lowers your magnesium."),
+    ],
+)
 def test_checker_shows_timing_and_effect(client, med, expected):
     _response, page = get(client, INTERACTIONS, [("med", med)])
     words = text_of(page)
@@ -378,17 +466,22 @@ def test_medicine_without_a_source_says_so(client):
 def test_checker_offers_the_list_of_names(client):
     _response, page = get(client, INTERACTIONS)
     assert 'list="med-names"' in page
-    options = re.findall(r'<option value="([^"]+)"></option>', re.search(r"<datalist.*?</datalist>", page, re.S).group(0))
+    options = re.findall(
+        r'<option value="([^"]+)"></option>', re.search(r"<datalist.*?</datalist>", page, re.S).group(0)
+    )
     for name in ("alendronate", "Fosamax", "Synthroid", "omeprazole", "Proton pump inhibitors"):
         assert html.unescape(name) in [html.unescape(o) for o in options]
     assert "Medicines in our list" in page
     assert 'href="?med=doxycycline"' in page
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("a" * 101, "up to 100 characters"),
-    ("dox\x00ycycline", "NUL"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a" * 101, "up to 100 characters"),
+        ("dox\x00ycycline", "NUL"),
+    ],
+)
 def test_checker_rejects_bad_names_beside_the_field(client, value, message):
     _response, page = get(client, INTERACTIONS, [("med", "digoxin"), ("med", value)])
     assert message in field_error(page, "id_med_2")
@@ -410,15 +503,19 @@ def test_checker_escapes_html(client):
 
 # --- Lab unit converter ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("analyte", "value", "unit", "expected"), [
-    ("magnesium", "2.0", "mg/dL", {"mmol/L": "0.82", "mEq/L": "1.65"}),
-    ("magnesium", "1", "mmol/L", {"mg/dL": "2.43", "mEq/L": "2"}),
-    ("magnesium", "2", "mEq/L", {"mmol/L": "1", "mg/dL": "2.43"}),
-    ("potassium", "4.0", "mmol/L", {"mEq/L": "4", "mg/dL": "15.64"}),
-    ("sodium", "140", "mEq/L", {"mmol/L": "140", "mg/dL": "321.86"}),
-    ("calcium", "1", "mmol/L", {"mg/dL": "4.01", "mEq/L": "2"}),
-    ("calcium", "10", "mg/dL", {"mmol/L": "2.5", "mEq/L": "4.99"}),
-])
+
+@pytest.mark.parametrize(
+    ("analyte", "value", "unit", "expected"),
+    [
+        ("magnesium", "2.0", "mg/dL", {"mmol/L": "0.82", "mEq/L": "1.65"}),
+        ("magnesium", "1", "mmol/L", {"mg/dL": "2.43", "mEq/L": "2"}),
+        ("magnesium", "2", "mEq/L", {"mmol/L": "1", "mg/dL": "2.43"}),
+        ("potassium", "4.0", "mmol/L", {"mEq/L": "4", "mg/dL": "15.64"}),
+        ("sodium", "140", "mEq/L", {"mmol/L": "140", "mg/dL": "321.86"}),
+        ("calcium", "1", "mmol/L", {"mg/dL": "4.01", "mEq/L": "2"}),
+        ("calcium", "10", "mg/dL", {"mmol/L": "2.5", "mEq/L": "4.99"}),
+    ],
+)
 def test_lab_unit_conversions(client, analyte, value, unit, expected):
     response, page = get(client, LAB_UNITS, [("analyte", analyte), ("value", value), ("unit", unit)])
     assert dict(response.context["converted"]) == expected
@@ -431,21 +528,23 @@ def test_lab_unit_factors():
     assert labs.convert(labs.ANALYTES["calcium"], 1, "mmol/L")["mg/dL"] == Decimal("4.008")
     assert labs.convert(labs.ANALYTES["potassium"], 1, "mmol/L")["mg/dL"] == Decimal("3.91")
     assert labs.convert(labs.ANALYTES["sodium"], 1, "mmol/L")["mg/dL"] == Decimal("2.299")
-    assert labs.convert(labs.ANALYTES["magnesium"], 1, "mmol/L") == {
-        "mg/dL": Decimal("2.43"), "mmol/L": 1, "mEq/L": 2}
+    assert labs.convert(labs.ANALYTES["magnesium"], 1, "mmol/L") == {"mg/dL": Decimal("2.43"), "mmol/L": 1, "mEq/L": 2}
 
 
-@pytest.mark.parametrize(("analyte", "value", "unit", "placement"), [
-    ("magnesium", "2.0", "mg/dL", "within"),
-    ("magnesium", "1.5", "mg/dL", "below"),
-    ("magnesium", "2.6", "mg/dL", "above"),
-    ("magnesium", "0.75", "mmol/L", "within"),
-    ("magnesium", "0.6", "mmol/L", "below"),
-    ("potassium", "6", "mmol/L", "above"),
-    ("potassium", "3.5", "mEq/L", "below"),
-    ("sodium", "140", "mmol/L", "within"),
-    ("sodium", "130", "mEq/L", "below"),
-])
+@pytest.mark.parametrize(
+    ("analyte", "value", "unit", "placement"),
+    [
+        ("magnesium", "2.0", "mg/dL", "within"),
+        ("magnesium", "1.5", "mg/dL", "below"),
+        ("magnesium", "2.6", "mg/dL", "above"),
+        ("magnesium", "0.75", "mmol/L", "within"),
+        ("magnesium", "0.6", "mmol/L", "below"),
+        ("potassium", "6", "mmol/L", "above"),
+        ("potassium", "3.5", "mEq/L", "below"),
+        ("sodium", "140", "mmol/L", "within"),
+        ("sodium", "130", "mEq/L", "below"),
+    ],
+)
 def test_lab_result_placement(client, analyte, value, unit, placement):
     response, page = get(client, LAB_UNITS, [("analyte", analyte), ("value", value), ("unit", unit)])
     assert response.context["placement"] == placement
@@ -485,14 +584,17 @@ def test_lab_units_reject_bad_values(client, value):
     assert "converted" not in response.context
 
 
-@pytest.mark.parametrize(("params", "field_id", "message"), [
-    ([("analyte", "zinc"), ("value", "1"), ("unit", "mg/dL")], "id_analyte", "Choose magnesium, potassium"),
-    ([("analyte", "magnesium"), ("value", "1"), ("unit", "g/L")], "id_unit", "Choose mg/dL, mmol/L or mEq/L."),
-    ([("analyte", "magnesium"), ("value", "1"), ("unit", "mg/dl\x00")], "id_unit", "Choose mg/dL"),
-    ([("value", "1"), ("unit", "mg/dL")], "id_analyte", "Choose what was measured."),
-    ([("analyte", "magnesium"), ("unit", "mg/dL")], "id_value", "Enter the number on your report."),
-    ([("analyte", "magnesium"), ("value", "1")], "id_unit", "Choose the unit on your report."),
-])
+@pytest.mark.parametrize(
+    ("params", "field_id", "message"),
+    [
+        ([("analyte", "zinc"), ("value", "1"), ("unit", "mg/dL")], "id_analyte", "Choose magnesium, potassium"),
+        ([("analyte", "magnesium"), ("value", "1"), ("unit", "g/L")], "id_unit", "Choose mg/dL, mmol/L or mEq/L."),
+        ([("analyte", "magnesium"), ("value", "1"), ("unit", "mg/dl\x00")], "id_unit", "Choose mg/dL"),
+        ([("value", "1"), ("unit", "mg/dL")], "id_analyte", "Choose what was measured."),
+        ([("analyte", "magnesium"), ("unit", "mg/dL")], "id_value", "Enter the number on your report."),
+        ([("analyte", "magnesium"), ("value", "1")], "id_unit", "Choose the unit on your report."),
+    ],
+)
 def test_lab_units_field_errors(client, params, field_id, message):
     _response, page = get(client, LAB_UNITS, params)
     assert message in field_error(page, field_id)
@@ -509,9 +611,14 @@ def test_lab_units_escape_html(client, field):
 # --- All tools: markup, links, robustness ---------------------------------------------------
 
 TOOL_PAGES = [
-    CALCULATOR, f"{CALCULATOR}?age=35&sex=female&food=banana&servings=1&supplement=magnesium-oxide&supplement_mg=500",
-    f"{CALCULATOR}?age=x", INTERACTIONS, f"{INTERACTIONS}?med=Fosamax&med=zzz", LAB_UNITS,
-    f"{LAB_UNITS}?analyte=magnesium&value=2.0&unit=mg/dL", f"{LAB_UNITS}?value=x",
+    CALCULATOR,
+    f"{CALCULATOR}?age=35&sex=female&food=banana&servings=1&supplement=magnesium-oxide&supplement_mg=500",
+    f"{CALCULATOR}?age=x",
+    INTERACTIONS,
+    f"{INTERACTIONS}?med=Fosamax&med=zzz",
+    LAB_UNITS,
+    f"{LAB_UNITS}?analyte=magnesium&value=2.0&unit=mg/dL",
+    f"{LAB_UNITS}?value=x",
 ]
 
 
@@ -534,11 +641,14 @@ def test_tool_pages_are_accessible_and_csp_safe(client, path):
     assert "Content-Security-Policy" in response.headers
 
 
-@pytest.mark.parametrize(("path", "slugs"), [
-    (CALCULATOR, ["how-much-magnesium", "magnesium-supplement-forms"]),
-    (INTERACTIONS, ["magnesium-medicine-interactions"]),
-    (LAB_UNITS, ["magnesium-testing"]),
-])
+@pytest.mark.parametrize(
+    ("path", "slugs"),
+    [
+        (CALCULATOR, ["how-much-magnesium", "magnesium-supplement-forms"]),
+        (INTERACTIONS, ["magnesium-medicine-interactions"]),
+        (LAB_UNITS, ["magnesium-testing"]),
+    ],
+)
 def test_tools_link_the_guides_that_explain_them(client, path, slugs):
     page = client.get(path).content.decode()
     for slug in slugs:
@@ -557,15 +667,18 @@ def test_tools_only_answer_get_and_head(client):
     assert client.head(LAB_UNITS).status_code == 200
 
 
-@pytest.mark.parametrize(("path", "query", "name", "button"), [
-    (CALCULATOR, "", "Magnesium intake calculator", "Calculate"),
-    (INTERACTIONS, "?med=omeprazole", "Medicine interaction checker", "Check"),
-    (LAB_UNITS, "", "Lab unit converter", "Convert"),
-])
+@pytest.mark.parametrize(
+    ("path", "query", "name", "button"),
+    [
+        (CALCULATOR, "", "Magnesium intake calculator", "Calculate"),
+        (INTERACTIONS, "?med=omeprazole", "Medicine interaction checker", "Check"),
+        (LAB_UNITS, "", "Lab unit converter", "Convert"),
+    ],
+)
 def test_tools_load_the_enhancement_script_from_a_file(client, path, query, name, button):
     page = client.get(path + query).content.decode()
     assert re.search(r'<script src="/static/js/tools\.js" defer></script>', page)
-    assert "data-live-results=\"tool-results\"" in page
+    assert 'data-live-results="tool-results"' in page
     assert 'id="tool-results"' in page
     # Without JavaScript the form still submits by GET to the tool's own page.
     form = re.search(r'<form class="tool-form" method="get" action="([^"]+)"[^>]*>(.*?)</form>', page, re.S)

@@ -34,11 +34,23 @@ def test_required_site_pages_exist(client):
 
 def test_guide_page_sections_in_order(client):
     html = client.get("/guides/magnesium-deficiency/").content.decode()
-    html = html[html.index("<body"):]
+    html = html[html.index("<body") :]
     markers = [
-        '<nav aria-label="breadcrumb"', "<h1>", 'class="summary"', "Key points", "Medically reviewed by",
-        "Last reviewed", "Next review due", "Reading time", "In this article", 'class="body"',
-        "Questions readers ask", "Sources", "Related guides", "Topics", "Medical disclaimer",
+        '<nav aria-label="breadcrumb"',
+        "<h1>",
+        'class="summary"',
+        "Key points",
+        "Medically reviewed by",
+        "Last reviewed",
+        "Next review due",
+        "Reading time",
+        "In this article",
+        'class="body"',
+        "Questions readers ask",
+        "Sources",
+        "Related guides",
+        "Topics",
+        "Medical disclaimer",
     ]
     positions = [html.find(m) for m in markers]
     assert all(p >= 0 for p in positions), dict(zip(markers, positions, strict=True))
@@ -133,7 +145,10 @@ def test_list_pages_make_few_queries(client, name, django_assert_max_num_queries
 
 def test_detail_pages_make_few_queries(client, django_assert_max_num_queries):
     urls = [
-        "/guides/magnesium-deficiency/", "/topics/deficiency/", "/supplements/magnesium-oxide/", "/about/",
+        "/guides/magnesium-deficiency/",
+        "/topics/deficiency/",
+        "/supplements/magnesium-oxide/",
+        "/about/",
         "/people/editorial-team/",
     ]
     for url in urls:
@@ -154,8 +169,16 @@ def test_cache_hit_carries_the_same_headers_and_answers_conditional_requests(cli
     hit = client.get("/guides/magnesium-deficiency/")
     assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
     assert hit.content == miss.content
-    for header in ("Content-Type", "Content-Security-Policy", "ETag", "Last-Modified", "Vary",
-                   "X-Frame-Options", "X-Content-Type-Options", "Permissions-Policy"):
+    for header in (
+        "Content-Type",
+        "Content-Security-Policy",
+        "ETag",
+        "Last-Modified",
+        "Vary",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Permissions-Policy",
+    ):
         assert hit[header] == miss[header], header
     assert hit["X-Request-ID"] != miss["X-Request-ID"]  # never replayed from the cache
     since = client.get("/guides/magnesium-deficiency/", HTTP_IF_MODIFIED_SINCE=miss["Last-Modified"])

@@ -131,58 +131,159 @@ def write_xss_content(target):
         path.write_text(dump_yaml(data + items), encoding="utf-8")
 
     every_body = "\n\n".join(as_markdown(p) for p in PAYLOADS)
-    extend("references.yaml", [{
-        "key": f"XSS_{number(n)}", "authors": fit(p, 500), "title": fit(f"{MARK} {p}", 500),
-        "container": fit(p, 300), "year": 2020, "volume": None, "issue": None, "pages": None, "doi": None,
-        "pmid": None, "url": f"https://example.org/xss/{number(n)}", "note": fit(p, 500),
-    } for n, p in enumerate(PAYLOADS, 1)])
-    extend("foods.yaml", [{
-        "slug": f"xss-food-{number(n)}", "name": fit(f"{MARK} {number(n)} {p}", 120), "category": "other",
-        "serving": fit(p, 80), "grams": None, "magnesium_mg": 400 + n, "potassium_mg": 1, "calcium_mg": 1,
-        "sodium_mg": 1, "sources": [f"XSS_{number(n)}"],
-    } for n, p in enumerate(PAYLOADS, 1)])
-    extend("interactions.yaml", [{
-        "slug": f"xss-medicine-{number(n)}", "name": fit(f"{MARK} {number(n)} {p}", 200),
-        "names": [fit(p, 100), f"{MARK}{number(n)}"], "effect": "absorption", "what_happens": p, "what_to_do": p,
-        "separation_hours": fit(p, 60), "sources": [f"XSS_{number(n)}"], "order": 9000 + n,
-    } for n, p in enumerate(PAYLOADS, 1)])
-    extend("topics.yaml", [{
-        "slug": "xss-topic", "name": fit(f"{MARK} {CONTENT_PAYLOADS[0]}", 100),
-        "summary": fit(f"{MARK} {CONTENT_PAYLOADS[2]}", 160), "intro": every_body, "order": 9000,
-    }])
-    extend("people.yaml", [{
-        "slug": "xss-person", "name": fit(f"{MARK} {CONTENT_PAYLOADS[1]}", 120),
-        "credentials": fit(CONTENT_PAYLOADS[3], 120), "role": "both", "bio": " ".join(PAYLOADS),
-    }])
-    extend("supplements.yaml", [{
-        "slug": "xss-supplement", "name": fit(f"{MARK} {XSS_PAYLOADS[1]}", 80), "formula": fit(CONTENT_PAYLOADS[0], 80),
-        "elemental_percent": 10, "absorption": " ".join(PAYLOADS), "evidence": "limited",
-        "laxative_effect": fit(" ".join(PAYLOADS), 300), "best_for": fit(" ".join(reversed(PAYLOADS)), 300),
-        "cautions": " ".join(PAYLOADS), "body": every_body, "sources": ["XSS_01"], "order": 9000,
-    }])
-    extend("faqs.yaml", [{
-        "question": fit(f"{MARK} {number(n)} {p}", 200), "answer": as_markdown(p), "article": f"xss-{number(n)}",
-        "topics": ["xss-topic"], "order": 90000 + n,
-    } for n, p in enumerate(PAYLOADS, 1)])
+    extend(
+        "references.yaml",
+        [
+            {
+                "key": f"XSS_{number(n)}",
+                "authors": fit(p, 500),
+                "title": fit(f"{MARK} {p}", 500),
+                "container": fit(p, 300),
+                "year": 2020,
+                "volume": None,
+                "issue": None,
+                "pages": None,
+                "doi": None,
+                "pmid": None,
+                "url": f"https://example.org/xss/{number(n)}",
+                "note": fit(p, 500),
+            }
+            for n, p in enumerate(PAYLOADS, 1)
+        ],
+    )
+    extend(
+        "foods.yaml",
+        [
+            {
+                "slug": f"xss-food-{number(n)}",
+                "name": fit(f"{MARK} {number(n)} {p}", 120),
+                "category": "other",
+                "serving": fit(p, 80),
+                "grams": None,
+                "magnesium_mg": 400 + n,
+                "potassium_mg": 1,
+                "calcium_mg": 1,
+                "sodium_mg": 1,
+                "sources": [f"XSS_{number(n)}"],
+            }
+            for n, p in enumerate(PAYLOADS, 1)
+        ],
+    )
+    extend(
+        "interactions.yaml",
+        [
+            {
+                "slug": f"xss-medicine-{number(n)}",
+                "name": fit(f"{MARK} {number(n)} {p}", 200),
+                "names": [fit(p, 100), f"{MARK}{number(n)}"],
+                "effect": "absorption",
+                "what_happens": p,
+                "what_to_do": p,
+                "separation_hours": fit(p, 60),
+                "sources": [f"XSS_{number(n)}"],
+                "order": 9000 + n,
+            }
+            for n, p in enumerate(PAYLOADS, 1)
+        ],
+    )
+    extend(
+        "topics.yaml",
+        [
+            {
+                "slug": "xss-topic",
+                "name": fit(f"{MARK} {CONTENT_PAYLOADS[0]}", 100),
+                "summary": fit(f"{MARK} {CONTENT_PAYLOADS[2]}", 160),
+                "intro": every_body,
+                "order": 9000,
+            }
+        ],
+    )
+    extend(
+        "people.yaml",
+        [
+            {
+                "slug": "xss-person",
+                "name": fit(f"{MARK} {CONTENT_PAYLOADS[1]}", 120),
+                "credentials": fit(CONTENT_PAYLOADS[3], 120),
+                "role": "both",
+                "bio": " ".join(PAYLOADS),
+            }
+        ],
+    )
+    extend(
+        "supplements.yaml",
+        [
+            {
+                "slug": "xss-supplement",
+                "name": fit(f"{MARK} {XSS_PAYLOADS[1]}", 80),
+                "formula": fit(CONTENT_PAYLOADS[0], 80),
+                "elemental_percent": 10,
+                "absorption": " ".join(PAYLOADS),
+                "evidence": "limited",
+                "laxative_effect": fit(" ".join(PAYLOADS), 300),
+                "best_for": fit(" ".join(reversed(PAYLOADS)), 300),
+                "cautions": " ".join(PAYLOADS),
+                "body": every_body,
+                "sources": ["XSS_01"],
+                "order": 9000,
+            }
+        ],
+    )
+    extend(
+        "faqs.yaml",
+        [
+            {
+                "question": fit(f"{MARK} {number(n)} {p}", 200),
+                "answer": as_markdown(p),
+                "article": f"xss-{number(n)}",
+                "topics": ["xss-topic"],
+                "order": 90000 + n,
+            }
+            for n, p in enumerate(PAYLOADS, 1)
+        ],
+    )
     for n, p in enumerate(PAYLOADS, 1):
         front = {
-            "slug": f"xss-{number(n)}", "title": fit(f"{MARK} {number(n)} {p}", 120), "summary": summary(n, p),
-            "key_points": [one_line(p), f"{MARK} key point"], "parent": "magnesium-electrolyte-balance",
-            "topics": ["xss-topic"], "related": ["magnesium-deficiency", f"xss-{number(n % len(PAYLOADS) + 1)}"],
-            "author": "xss-person", "reviewer": "xss-person", "status": "published", "published": DAY,
-            "updated": DAY, "last_reviewed": None, "next_review_due": None,
+            "slug": f"xss-{number(n)}",
+            "title": fit(f"{MARK} {number(n)} {p}", 120),
+            "summary": summary(n, p),
+            "key_points": [one_line(p), f"{MARK} key point"],
+            "parent": "magnesium-electrolyte-balance",
+            "topics": ["xss-topic"],
+            "related": ["magnesium-deficiency", f"xss-{number(n % len(PAYLOADS) + 1)}"],
+            "author": "xss-person",
+            "reviewer": "xss-person",
+            "status": "published",
+            "published": DAY,
+            "updated": DAY,
+            "last_reviewed": None,
+            "next_review_due": None,
         }
-        body = (f"Payload {number(n)} follows [@XSS_{number(n)}].\n\n{as_markdown(p)}\n\n"
-                f"## {one_line(as_markdown(p))}\n\n"
-                f"[[magnesium-deficiency|{one_line(p).replace(']', '').replace('[', '')}]]\n")
+        body = (
+            f"Payload {number(n)} follows [@XSS_{number(n)}].\n\n{as_markdown(p)}\n\n"
+            f"## {one_line(as_markdown(p))}\n\n"
+            f"[[magnesium-deficiency|{one_line(p).replace(']', '').replace('[', '')}]]\n"
+        )
         if n <= 2:  # data tables list every food and medicine name, payloads included
             body += "\n[[table:foods-magnesium]]\n\n[[table:interactions]]\n"
         text = "---\n" + dump_yaml(front) + "---\n\n" + body
         (target / "articles" / f"xss-{number(n)}.md").write_text(text, encoding="utf-8")
     (target / "pages" / "xss-page.md").write_text(
-        "---\n" + dump_yaml({"slug": "xss-page", "title": fit(f"{MARK} {CONTENT_PAYLOADS[4]}", 120),
-                             "summary": summary(0, CONTENT_PAYLOADS[5]), "order": 9000, "updated": DAY})
-        + "---\n\n" + every_body + "\n", encoding="utf-8")
+        "---\n"
+        + dump_yaml(
+            {
+                "slug": "xss-page",
+                "title": fit(f"{MARK} {CONTENT_PAYLOADS[4]}", 120),
+                "summary": summary(0, CONTENT_PAYLOADS[5]),
+                "order": 9000,
+                "updated": DAY,
+            }
+        )
+        + "---\n\n"
+        + every_body
+        + "\n",
+        encoding="utf-8",
+    )
     return target
 
 
@@ -190,30 +291,63 @@ def xss_urls():
     """Every page that shows a payload-bearing field."""
     food_query = "&".join(f"food=xss-food-{number(n)}&servings=1" for n in range(1, 11))
     urls = [f"/guides/xss-{number(n)}/" for n in range(1, len(PAYLOADS) + 1)] + [
-        "/", "/guides/", "/topics/xss-topic/", "/faq/", "/references/", "/foods/", "/foods/?sort=name&category=other",
-        "/supplements/", "/supplements/xss-supplement/", "/people/xss-person/", "/xss-page/",
-        "/guides/magnesium-medicine-interactions/", "/guides/magnesium-food-sources/",
-        "/tools/interactions/", f"/tools/interactions/?med={MARK}01&med={MARK}02&med={quote(PAYLOADS[0])}",
+        "/",
+        "/guides/",
+        "/topics/xss-topic/",
+        "/faq/",
+        "/references/",
+        "/foods/",
+        "/foods/?sort=name&category=other",
+        "/supplements/",
+        "/supplements/xss-supplement/",
+        "/people/xss-person/",
+        "/xss-page/",
+        "/guides/magnesium-medicine-interactions/",
+        "/guides/magnesium-food-sources/",
+        "/tools/interactions/",
+        f"/tools/interactions/?med={MARK}01&med={MARK}02&med={quote(PAYLOADS[0])}",
         f"/tools/magnesium-calculator/?age=35&sex=female&{food_query}&supplement=xss-supplement&supplement_mg=100",
-        f"/search/?q={MARK}", f"/search/?q={MARK}&page=2", f"/search/?q={MARK}&page=5", "/search/?q=alert",
-        "/search/?q=onerror+script", f"/search/?q={quote(PAYLOADS[0])}",
+        f"/search/?q={MARK}",
+        f"/search/?q={MARK}&page=2",
+        f"/search/?q={MARK}&page=5",
+        "/search/?q=alert",
+        "/search/?q=onerror+script",
+        f"/search/?q={quote(PAYLOADS[0])}",
     ]
     return urls
 
 
 BASELINE_URLS = [
-    "/", "/guides/", "/guides/magnesium-deficiency/", "/guides/magnesium-medicine-interactions/",
-    "/guides/magnesium-food-sources/", "/topics/deficiency/", "/faq/", "/references/", "/foods/", "/supplements/",
-    "/supplements/magnesium-oxide/", "/people/editorial-team/", "/about/", "/tools/interactions/?med=omeprazole",
+    "/",
+    "/guides/",
+    "/guides/magnesium-deficiency/",
+    "/guides/magnesium-medicine-interactions/",
+    "/guides/magnesium-food-sources/",
+    "/topics/deficiency/",
+    "/faq/",
+    "/references/",
+    "/foods/",
+    "/supplements/",
+    "/supplements/magnesium-oxide/",
+    "/people/editorial-team/",
+    "/about/",
+    "/tools/interactions/?med=omeprazole",
     "/tools/magnesium-calculator/?age=35&sex=female&food=almonds-dry-roasted&supplement=magnesium-oxide"
-    "&supplement_mg=100", "/tools/lab-units/?analyte=magnesium&value=2&unit=mg/dL", "/search/?q=magnesium",
-    "/search/?q=magnesium&page=2", "/no-such-page/",
+    "&supplement_mg=100",
+    "/tools/lab-units/?analyte=magnesium&value=2&unit=mg/dL",
+    "/search/?q=magnesium",
+    "/search/?q=magnesium&page=2",
+    "/no-such-page/",
 ]
 
 # Attributes kept in a tag's signature; others (ids, classes, values, text) vary with the content.
 SIGNATURE_ATTRS = {
-    "script": ("type", "src"), "link": ("rel",), "meta": ("name", "http-equiv", "charset", "property"),
-    "form": ("action", "method", "role"), "input": ("type", "name"), "button": ("type", "name", "formaction"),
+    "script": ("type", "src"),
+    "link": ("rel",),
+    "meta": ("name", "http-equiv", "charset", "property"),
+    "form": ("action", "method", "role"),
+    "input": ("type", "name"),
+    "button": ("type", "name", "formaction"),
 }
 URL_ATTRS = ("href", "src", "action", "data", "xlink:href", "poster", "background", "ping", "cite")
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -223,9 +357,15 @@ FORMSET_ROW = re.compile(r"-(\d+|__prefix__)-")  # admin inline rows differ only
 def url_scheme(value):
     """The scheme a browser reads in an attribute URL (WHATWG URL parsing: leading and trailing
     C0 controls and spaces are trimmed, tabs and newlines anywhere are removed), or ""."""
-    cleaned = re.sub(r"[\t\n\r]", "", (value or "").strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b"
-                                                              "\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
-                                                              "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"))
+    cleaned = re.sub(
+        r"[\t\n\r]",
+        "",
+        (value or "").strip(
+            "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b"
+            "\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+            "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"
+        ),
+    )
     match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
     return match.group(1).lower() if match else ""
 
@@ -261,7 +401,9 @@ class PageScan(ExecutableFinder):
             urls = [c.strip().split(" ")[0] for c in (value or "").split(",")] if name == "srcset" else [value]
             if name in (*URL_ATTRS, "srcset") and any(url_scheme(u) not in ("", *SAFE_SCHEMES) for u in urls):
                 found.append(f"{tag}[{name}={value}]")
-            if name in ("to", "from", "values") and re.search(r"(java|vb)script:", re.sub(r"\s", "", value or ""), re.I):
+            if name in ("to", "from", "values") and re.search(
+                r"(java|vb)script:", re.sub(r"\s", "", value or ""), re.I
+            ):
                 found.append(f"{tag}[{name}={value}]")
         self.problems += found
         self._json_ld = tag == "script" and dict(attrs).get("type") == "application/ld+json"
@@ -327,11 +469,15 @@ def test_page_scan_catches_what_it_should():
     assert problems_in('<a href="java&#10;script:alert(1)">x</a>', allowed) == ["a[href=java\nscript:alert(1)]"]
     assert problems_in('<a href="java    script:alert(1)">x</a>', allowed) == []  # a relative URL to a browser
     assert problems_in('<img srcset="a.png 1x, data:image/svg+xml,x 2x">', allowed) == [
-        "img[srcset=a.png 1x, data:image/svg+xml,x 2x]"]
+        "img[srcset=a.png 1x, data:image/svg+xml,x 2x]"
+    ]
     assert problems_in("<svg><set attributeName=href to=javascript:alert(1)></svg>", allowed) == [
-        "set[to=javascript:alert(1)]", "<svg>"]
-    assert problems_in('<script type="application/ld+json">{"a": "</script><b>"}</script>',
-                       {"<script type=application/ld+json>"}) == ['JSON-LD does not parse: {"a": "']
+        "set[to=javascript:alert(1)]",
+        "<svg>",
+    ]
+    assert problems_in(
+        '<script type="application/ld+json">{"a": "</script><b>"}</script>', {"<script type=application/ld+json>"}
+    ) == ['JSON-LD does not parse: {"a": "']
 
 
 def test_payloads_in_content_files_never_execute(client, tmp_path):
@@ -384,8 +530,13 @@ def feed_problems(client):
 def admin_form(client, url):
     """The hidden management fields of an admin add form, with their initial values."""
     html = client.get(url).content.decode()
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"'
-                             r'[^>]*value="(\d+)"', html))
+    fields = dict(
+        re.findall(
+            r'<input type="hidden" name="([^"]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"'
+            r'[^>]*value="(\d+)"',
+            html,
+        )
+    )
     assert fields, "no inline formsets found on the admin form"
     return fields
 
@@ -406,16 +557,33 @@ def test_payloads_saved_through_the_admin_never_execute(client, editor_client):
     for n, payload in enumerate(PAYLOADS, 1):
         slug = f"xss-admin-{number(n)}"
         data = {
-            **management, "title": fit(f"{MARK} admin {number(n)} {payload}", 120), "slug": slug,
-            "status": "published", "summary": summary(n, payload), "key_points": one_line(payload),
-            "body": f"Intro.\n\n{payload}\n", "parent": parent.pk, "topics": [topic.pk], "author": author.pk,
-            "published": "2026-11-21", "updated": "2026-11-21", "last_reviewed": "", "next_review_due": "",
+            **management,
+            "title": fit(f"{MARK} admin {number(n)} {payload}", 120),
+            "slug": slug,
+            "status": "published",
+            "summary": summary(n, payload),
+            "key_points": one_line(payload),
+            "body": f"Intro.\n\n{payload}\n",
+            "parent": parent.pk,
+            "topics": [topic.pk],
+            "author": author.pk,
+            "published": "2026-11-21",
+            "updated": "2026-11-21",
+            "last_reviewed": "",
+            "next_review_due": "",
         }
-        faq_prefix = next(k[: -len("-TOTAL_FORMS")] for k in management if k.startswith("faq") and
-                          k.endswith("-TOTAL_FORMS"))
-        data.update({f"{faq_prefix}-TOTAL_FORMS": "1", f"{faq_prefix}-0-question": fit(f"{MARK} {payload}", 200),
-                     f"{faq_prefix}-0-answer": payload, f"{faq_prefix}-0-topics": [topic.pk],
-                     f"{faq_prefix}-0-order": str(80000 + n)})
+        faq_prefix = next(
+            k[: -len("-TOTAL_FORMS")] for k in management if k.startswith("faq") and k.endswith("-TOTAL_FORMS")
+        )
+        data.update(
+            {
+                f"{faq_prefix}-TOTAL_FORMS": "1",
+                f"{faq_prefix}-0-question": fit(f"{MARK} {payload}", 200),
+                f"{faq_prefix}-0-answer": payload,
+                f"{faq_prefix}-0-topics": [topic.pk],
+                f"{faq_prefix}-0-order": str(80000 + n),
+            }
+        )
         response = editor_client.post("/admin/guides/article/add/", data)
         if response.status_code == 302:
             saved.append(slug)
@@ -423,10 +591,16 @@ def test_payloads_saved_through_the_admin_never_execute(client, editor_client):
             assert response.status_code == 200 and "errornote" in response.content.decode(), payload
             problems = sorted(scan(response.content.decode()).signatures - editor_allowed)
             assert scan(response.content.decode()).problems == [] and problems == [], (payload, problems)
-        food = editor_client.post("/admin/guides/food/add/", {
-            "slug": f"xss-admin-food-{number(n)}", "name": fit(f"{MARK} {payload}", 120), "category": "other",
-            "serving": fit(payload, 80), "magnesium_mg": "1",
-        })
+        food = editor_client.post(
+            "/admin/guides/food/add/",
+            {
+                "slug": f"xss-admin-food-{number(n)}",
+                "name": fit(f"{MARK} {payload}", 120),
+                "category": "other",
+                "serving": fit(payload, 80),
+                "magnesium_mg": "1",
+            },
+        )
         assert food.status_code == 302, food.content.decode()[:500]
     assert len(saved) >= len(PAYLOADS) - 2, "the admin refused payloads it should have saved"
 
@@ -435,8 +609,11 @@ def test_payloads_saved_through_the_admin_never_execute(client, editor_client):
         problems = problems_in(fetch(client, url), allowed)
         if problems:
             found[url] = problems
-    for url in ("/admin/guides/article/?q=xsspayload", "/admin/guides/food/?q=xsspayload",
-                f"/admin/guides/article/{Article.objects.get(slug=saved[0]).pk}/change/"):
+    for url in (
+        "/admin/guides/article/?q=xsspayload",
+        "/admin/guides/food/?q=xsspayload",
+        f"/admin/guides/article/{Article.objects.get(slug=saved[0]).pk}/change/",
+    ):
         page = scan(editor_client.get(url).content.decode())
         problems = page.problems + sorted(page.signatures - editor_allowed)
         if problems:

@@ -56,59 +56,194 @@ def F(name, kind="text", target="", required=False):  # noqa: N802 (reads like a
 
 
 SPECS = (
-    Spec("references", Reference, "references.yaml", ("key",), (
-        F("key", required=True), F("authors"), F("title", required=True), F("container"), F("year", "int"),
-        F("volume"), F("issue"), F("pages"), F("doi"), F("pmid"), F("url"), F("note"),
-    )),
-    Spec("people", Person, "people.yaml", ("slug",), (
-        F("slug", required=True), F("name", required=True), F("credentials"), F("role", required=True), F("bio"),
-    )),
-    Spec("topics", Topic, "topics.yaml", ("slug",), (
-        F("slug", required=True), F("name", required=True), F("summary", required=True), F("intro"),
-        F("order", "int"),
-    )),
-    Spec("foods", Food, "foods.yaml", ("slug",), (
-        F("slug", required=True), F("name", required=True), F("category", required=True),
-        F("serving", required=True), F("grams", "decimal"), F("magnesium_mg", "decimal"),
-        F("potassium_mg", "decimal"), F("calcium_mg", "decimal"), F("sodium_mg", "decimal"),
-        F("sources", "m2m", "references"),
-    )),
-    Spec("supplements", SupplementForm, "supplements.yaml", ("slug",), (
-        F("slug", required=True), F("name", required=True), F("formula"), F("elemental_percent", "decimal"),
-        F("absorption", required=True), F("evidence", required=True), F("laxative_effect"), F("best_for"),
-        F("cautions"), F("body"), F("sources", "m2m", "references"), F("order", "int"),
-    )),
-    Spec("interactions", Interaction, "interactions.yaml", ("slug",), (
-        F("slug", required=True), F("name", required=True), F("names", "lines", required=True),
-        F("effect", required=True), F("what_happens", required=True), F("what_to_do", required=True),
-        F("separation_hours"), F("sources", "m2m", "references"), F("order", "int"),
-    )),
-    Spec("intake", IntakeValue, "intake.yaml", ("kind", "sex", "stage", "age_min"), (
-        F("kind", required=True), F("sex", required=True), F("stage", required=True),
-        F("age_min", "decimal", required=True), F("age_max", "decimal"), F("label", required=True),
-        F("amount_mg", "int"), F("note"), F("sources", "m2m", "references"),
-    )),
-    Spec("pages", Page, "pages/", ("slug",), (
-        F("slug", required=True), F("title", required=True), F("summary", required=True), F("order", "int"),
-        F("updated", "date"),
-    ), body="body"),
-    Spec("articles", Article, "articles/", ("slug",), (
-        F("slug", required=True), F("title", required=True), F("summary", required=True),
-        F("key_points", "lines"), F("parent", "fk", "articles"), F("topics", "m2m", "topics", required=True),
-        F("related", "m2m", "articles"), F("author", "fk", "people", required=True),
-        F("reviewer", "fk", "people"), F("status", required=True), F("published", "date", required=True),
-        F("updated", "date", required=True), F("last_reviewed", "date"), F("next_review_due", "date"),
-    ), body="body"),
-    Spec("faqs", FAQ, "faqs.yaml", ("article", "question"), (
-        F("question", required=True), F("answer", required=True), F("article", "fk", "articles"),
-        F("topics", "m2m", "topics"), F("order", "int", required=True),
-    )),
-    Spec("redirects", SlugHistory, "redirects.yaml", ("old_slug",), (
-        F("old_slug", required=True), F("article", "fk", "articles", required=True),
-    )),
-    Spec("search-terms", SearchTerm, "search-terms.yaml", ("term",), (
-        F("term", required=True), F("expansions", "lines", required=True),
-    )),
+    Spec(
+        "references",
+        Reference,
+        "references.yaml",
+        ("key",),
+        (
+            F("key", required=True),
+            F("authors"),
+            F("title", required=True),
+            F("container"),
+            F("year", "int"),
+            F("volume"),
+            F("issue"),
+            F("pages"),
+            F("doi"),
+            F("pmid"),
+            F("url"),
+            F("note"),
+        ),
+    ),
+    Spec(
+        "people",
+        Person,
+        "people.yaml",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("name", required=True),
+            F("credentials"),
+            F("role", required=True),
+            F("bio"),
+        ),
+    ),
+    Spec(
+        "topics",
+        Topic,
+        "topics.yaml",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("name", required=True),
+            F("summary", required=True),
+            F("intro"),
+            F("order", "int"),
+        ),
+    ),
+    Spec(
+        "foods",
+        Food,
+        "foods.yaml",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("name", required=True),
+            F("category", required=True),
+            F("serving", required=True),
+            F("grams", "decimal"),
+            F("magnesium_mg", "decimal"),
+            F("potassium_mg", "decimal"),
+            F("calcium_mg", "decimal"),
+            F("sodium_mg", "decimal"),
+            F("sources", "m2m", "references"),
+        ),
+    ),
+    Spec(
+        "supplements",
+        SupplementForm,
+        "supplements.yaml",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("name", required=True),
+            F("formula"),
+            F("elemental_percent", "decimal"),
+            F("absorption", required=True),
+            F("evidence", required=True),
+            F("laxative_effect"),
+            F("best_for"),
+            F("cautions"),
+            F("body"),
+            F("sources", "m2m", "references"),
+            F("order", "int"),
+        ),
+    ),
+    Spec(
+        "interactions",
+        Interaction,
+        "interactions.yaml",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("name", required=True),
+            F("names", "lines", required=True),
+            F("effect", required=True),
+            F("what_happens", required=True),
+            F("what_to_do", required=True),
+            F("separation_hours"),
+            F("sources", "m2m", "references"),
+            F("order", "int"),
+        ),
+    ),
+    Spec(
+        "intake",
+        IntakeValue,
+        "intake.yaml",
+        ("kind", "sex", "stage", "age_min"),
+        (
+            F("kind", required=True),
+            F("sex", required=True),
+            F("stage", required=True),
+            F("age_min", "decimal", required=True),
+            F("age_max", "decimal"),
+            F("label", required=True),
+            F("amount_mg", "int"),
+            F("note"),
+            F("sources", "m2m", "references"),
+        ),
+    ),
+    Spec(
+        "pages",
+        Page,
+        "pages/",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("title", required=True),
+            F("summary", required=True),
+            F("order", "int"),
+            F("updated", "date"),
+        ),
+        body="body",
+    ),
+    Spec(
+        "articles",
+        Article,
+        "articles/",
+        ("slug",),
+        (
+            F("slug", required=True),
+            F("title", required=True),
+            F("summary", required=True),
+            F("key_points", "lines"),
+            F("parent", "fk", "articles"),
+            F("topics", "m2m", "topics", required=True),
+            F("related", "m2m", "articles"),
+            F("author", "fk", "people", required=True),
+            F("reviewer", "fk", "people"),
+            F("status", required=True),
+            F("published", "date", required=True),
+            F("updated", "date", required=True),
+            F("last_reviewed", "date"),
+            F("next_review_due", "date"),
+        ),
+        body="body",
+    ),
+    Spec(
+        "faqs",
+        FAQ,
+        "faqs.yaml",
+        ("article", "question"),
+        (
+            F("question", required=True),
+            F("answer", required=True),
+            F("article", "fk", "articles"),
+            F("topics", "m2m", "topics"),
+            F("order", "int", required=True),
+        ),
+    ),
+    Spec(
+        "redirects",
+        SlugHistory,
+        "redirects.yaml",
+        ("old_slug",),
+        (
+            F("old_slug", required=True),
+            F("article", "fk", "articles", required=True),
+        ),
+    ),
+    Spec(
+        "search-terms",
+        SearchTerm,
+        "search-terms.yaml",
+        ("term",),
+        (
+            F("term", required=True),
+            F("expansions", "lines", required=True),
+        ),
+    ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 KEY_FIELD = {"references": "key", "intake": None, "faqs": None, "redirects": "old_slug", "search-terms": "term"}
@@ -165,8 +300,7 @@ _Dumper.add_representer(str, _str_representer)
 
 
 def dump_yaml(data):
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000,
-                     default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
 
 
 def _yaml_error(path, exc):
@@ -182,7 +316,7 @@ def split_front_matter(text):
     end = text.find("\n---\n", 3)
     if end == -1:
         raise ValueError("the front matter has no closing '---' line")
-    return text[4:end + 1], text[end + 5:].strip("\n")
+    return text[4 : end + 1], text[end + 5 :].strip("\n")
 
 
 # --- Values -------------------------------------------------------------------
@@ -190,6 +324,7 @@ def split_front_matter(text):
 
 def _convert(record, fld, value, errors):
     """YAML value -> model value for non-relation fields."""
+
     def bad(message):
         errors.append(ContentError(record.path, message, record.line, fld.name))
 

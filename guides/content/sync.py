@@ -72,8 +72,9 @@ def read_records(content_dir, errors):
                 line = data.pop("__line__", None)
                 record = Record(spec, rel, line + 1 if line else None, data, body)
                 if data.get("slug") and data["slug"] != path.stem:
-                    errors.append(ContentError(rel, f"slug '{data['slug']}' does not match the file name",
-                                               record.line, "slug"))
+                    errors.append(
+                        ContentError(rel, f"slug '{data['slug']}' does not match the file name", record.line, "slug")
+                    )
                 records.append(record)
         else:
             path = root / spec.path
@@ -141,7 +142,7 @@ def check_relations(records, errors):
             if fld.kind not in ("fk", "m2m"):
                 continue
             value = record.relations.get(fld.name)
-            for target in ([value] if fld.kind == "fk" else value or []):
+            for target in [value] if fld.kind == "fk" else value or []:
                 if target is not None and target not in keys[fld.target]:
                     kind = "reference" if fld.target == "references" else fld.target[:-1]
                     errors.append(ContentError(record.path, f"unknown {kind} '{target}'", record.line, fld.name))
@@ -176,8 +177,7 @@ def validate(content_dir):
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for message in messages:
-                    errors.append(ContentError(record.path, message, record.line,
-                                               "" if name == "__all__" else name))
+                    errors.append(ContentError(record.path, message, record.line, "" if name == "__all__" else name))
         for name, message in markdown_errors(instance, known).items():
             errors.append(ContentError(record.path, message, record.line, name))
     if errors:
@@ -215,7 +215,8 @@ def load(content_dir, dry_run=False):
             existing = {_db_key(spec, obj): obj for obj in _with_relations(spec)}
             written = [
                 (record, *_write(record, existing.get(record_key(record)), objects))
-                for record in records if record.spec is spec
+                for record in records
+                if record.spec is spec
             ]
             for record, obj, status in written:
                 if _link_self(record, obj, objects) and status == "unchanged":
@@ -253,8 +254,7 @@ def _db_key(spec, obj):
 
 def _relations(record, self_only):
     """The record's fk/m2m fields that point into its own spec, or all the others."""
-    return [f for f in record.spec.fields
-            if f.kind in ("fk", "m2m") and (f.target == record.spec.name) == self_only]
+    return [f for f in record.spec.fields if f.kind in ("fk", "m2m") and (f.target == record.spec.name) == self_only]
 
 
 def _set_m2m(obj, fld, wanted, objects):
@@ -282,8 +282,11 @@ def _write(record, current, objects):
         if isinstance(new, RenderedMarkdown):
             new.render_markdown()
         skip = {spec.model._meta.get_field(name).attname for name in self_fks}
-        changed = [f.attname for f in _concrete_fields(spec.model)
-                   if f.attname not in skip and getattr(current, f.attname) != getattr(new, f.attname)]
+        changed = [
+            f.attname
+            for f in _concrete_fields(spec.model)
+            if f.attname not in skip and getattr(current, f.attname) != getattr(new, f.attname)
+        ]
         for name in changed:
             setattr(current, name, getattr(new, name))
         if changed:
@@ -346,7 +349,9 @@ def export(content_dir):
             for obj in objects:
                 name = f"{obj.slug}.md"
                 keep.add(name)
-                text = "---\n" + dump_yaml(serialize(spec, obj)) + "---\n\n" + getattr(obj, spec.body).strip("\n") + "\n"
+                text = (
+                    "---\n" + dump_yaml(serialize(spec, obj)) + "---\n\n" + getattr(obj, spec.body).strip("\n") + "\n"
+                )
                 _write_file(folder / name, text, written)
             for stale in folder.glob("*.md"):
                 if stale.name not in keep:

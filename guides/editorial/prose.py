@@ -13,12 +13,40 @@ from django.urls import Resolver404, resolve
 
 # (tag, class) pairs whose whole subtree is not prose; class None means any.
 SKIP = {
-    ("table", None), ("div", "table-wrap"), ("p", "table-source"), ("div", "footnote"),
-    ("div", "toc"), ("sup", "cite"), ("a", "footnote-ref"), ("p", "callout-title"),
+    ("table", None),
+    ("div", "table-wrap"),
+    ("p", "table-source"),
+    ("div", "footnote"),
+    ("div", "toc"),
+    ("sup", "cite"),
+    ("a", "footnote-ref"),
+    ("p", "callout-title"),
 }
 BLOCKS = {
-    "aside", "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "p", "pre", "table", "td", "th", "tr", "ul",
+    "aside",
+    "blockquote",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
 }
 VOID = {"br", "hr", "img", "wbr"}
 

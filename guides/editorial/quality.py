@@ -137,16 +137,15 @@ def check_guides(report):
     if report.guides:
         report.median_grade = statistics.median(g.grade for g in report.guides)
         if report.median_grade > MAX_MEDIAN_GRADE:
-            report.problems.append(Problem(
-                "guides", f"median Flesch-Kincaid grade {report.median_grade:.2f} is above {MAX_MEDIAN_GRADE}"))
+            report.problems.append(
+                Problem("guides", f"median Flesch-Kincaid grade {report.median_grade:.2f} is above {MAX_MEDIAN_GRADE}")
+            )
 
 
 def check_faqs(report):
     """Each published FAQ is sourced and attached; there are enough of them."""
     old_slugs = dict(SlugHistory.objects.values_list("old_slug", "article__slug"))
-    sourced_guides = set(
-        Article.objects.published().filter(citations__isnull=False).values_list("slug", flat=True)
-    )
+    sourced_guides = set(Article.objects.published().filter(citations__isnull=False).values_list("slug", flat=True))
     faqs = list(FAQ.objects.published().select_related("article").prefetch_related("topics"))
     lookups = resolvers.lookups(*(faq.answer_html for faq in faqs))
     for faq in faqs:
@@ -154,7 +153,9 @@ def check_faqs(report):
         subject = f'FAQ "{faq.question}"'
         html = fill(faq.answer_html, lookups)
         if not cited_keys(html) and not linked_guides(html, old_slugs) & sourced_guides:
-            report.problems.append(Problem(subject, "the answer neither cites a reference nor links to a guide that does"))
+            report.problems.append(
+                Problem(subject, "the answer neither cites a reference nor links to a guide that does")
+            )
         if faq.article_id is None:
             report.problems.append(Problem(subject, "is not attached to a guide"))
         if not faq.topics.all():
@@ -169,8 +170,9 @@ def check_topics(report):
     for topic in Topic.objects.order_by("slug"):
         count = published.filter(topics=topic).count()
         if count < MIN_TOPIC_GUIDES:
-            report.problems.append(Problem(
-                f"topic {topic.slug}", f"has {count} published guide(s); at least {MIN_TOPIC_GUIDES} needed"))
+            report.problems.append(
+                Problem(f"topic {topic.slug}", f"has {count} published guide(s); at least {MIN_TOPIC_GUIDES} needed")
+            )
 
 
 def references_cited():
@@ -186,8 +188,12 @@ def references_cited():
 def check_references(report):
     report.references_cited = len(references_cited())
     if report.references_cited < MIN_REFERENCES_SITE:
-        report.problems.append(Problem(
-            "references", f"{report.references_cited} distinct references cited; at least {MIN_REFERENCES_SITE} needed"))
+        report.problems.append(
+            Problem(
+                "references",
+                f"{report.references_cited} distinct references cited; at least {MIN_REFERENCES_SITE} needed",
+            )
+        )
 
 
 # --- Facts --------------------------------------------------------------------
@@ -216,8 +222,9 @@ def check_foods(report, facts):
     for food in Food.objects.order_by("slug"):
         key = food_key(food.name, food.serving)
         if key in foods:
-            report.problems.append(Problem(
-                f"food {food.slug}", f"has the same name and serving as food {foods[key].slug}"))
+            report.problems.append(
+                Problem(f"food {food.slug}", f"has the same name and serving as food {foods[key].slug}")
+            )
         foods[key] = food
     backed = set()  # (food slug, nutrient) confirmed by a facts row
     for nutrient in NUTRIENTS:
@@ -231,14 +238,16 @@ def check_foods(report, facts):
             actual = getattr(food, f"{nutrient}_mg")
             backed.add((food.slug, nutrient))
             if actual != expected:
-                report.problems.append(Problem(
-                    f"food {food.slug}", f"{nutrient} is {_mg(actual)}; facts.json says {_mg(expected)}"))
+                report.problems.append(
+                    Problem(f"food {food.slug}", f"{nutrient} is {_mg(actual)}; facts.json says {_mg(expected)}")
+                )
     for food in foods.values():
         for nutrient in (*NUTRIENTS, "sodium"):
             value = getattr(food, f"{nutrient}_mg")
             if value is not None and (food.slug, nutrient) not in backed:
-                report.problems.append(Problem(
-                    f"food {food.slug}", f"{nutrient} {_mg(value)} has no matching row in facts.json"))
+                report.problems.append(
+                    Problem(f"food {food.slug}", f"{nutrient} {_mg(value)} has no matching row in facts.json")
+                )
 
 
 def check_forms(report, facts):
@@ -254,8 +263,12 @@ def check_forms(report, facts):
         seen.add(key)
         expected = Decimal(str(row["elemental_mg_percent"]))
         if form.elemental_percent != expected:
-            report.problems.append(Problem(
-                f"form {form.slug}", f"elemental magnesium is {form.elemental_percent}%; facts.json says {expected}%"))
+            report.problems.append(
+                Problem(
+                    f"form {form.slug}",
+                    f"elemental magnesium is {form.elemental_percent}%; facts.json says {expected}%",
+                )
+            )
     for key, form in sorted(forms.items()):
         if key not in seen:
             report.problems.append(Problem(f"form {form.slug}", "has no matching row in facts.json"))

@@ -40,8 +40,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Only what list pages show: no bodies."""
-        return self.only("slug", "title", "summary", "status", "parent_id", "author_id", "reviewer_id", "updated",
-                         "published")
+        return self.only(
+            "slug", "title", "summary", "status", "parent_id", "author_id", "reviewer_id", "updated", "published"
+        )
 
 
 class Article(RenderedMarkdown, models.Model):
@@ -66,15 +67,17 @@ class Article(RenderedMarkdown, models.Model):
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
         help_text="The pillar guide this page belongs to.",
     )
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
     related = models.ManyToManyField("self", blank=True, symmetrical=False)
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authored")
-    reviewer = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed"
-    )
+    reviewer = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published = models.DateField(default=today)
     updated = models.DateField(default=today)
@@ -134,9 +137,7 @@ class Article(RenderedMarkdown, models.Model):
         keys = [key for key, _count in citations]
         refs = {r.key: r for r in Reference.objects.filter(key__in=keys)}
         wanted = [
-            (number, refs[key].pk, count)
-            for number, (key, count) in enumerate(citations, start=1)
-            if key in refs
+            (number, refs[key].pk, count) for number, (key, count) in enumerate(citations, start=1) if key in refs
         ]
         current = list(self.citations.order_by("number").values_list("number", "reference_id", "occurrences"))
         if current != wanted:

@@ -31,14 +31,18 @@ class Food(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     serving = models.CharField(max_length=80)
     grams = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
-    magnesium_mg = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
-                                       validators=[MinValueValidator(0)])
-    potassium_mg = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
-                                       validators=[MinValueValidator(0)])
-    calcium_mg = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
-                                     validators=[MinValueValidator(0)])
-    sodium_mg = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(0)])
+    magnesium_mg = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    potassium_mg = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    calcium_mg = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    sodium_mg = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     sources = models.ManyToManyField(Reference, related_name="foods", blank=True)
 
     class Meta:
@@ -85,7 +89,10 @@ class SupplementForm(RenderedMarkdown, models.Model):
     name = models.CharField(max_length=80)
     formula = models.CharField(max_length=80, blank=True)
     elemental_percent = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     absorption = models.TextField()
@@ -169,8 +176,9 @@ class IntakeValue(models.Model):
     sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ANY)
     stage = models.CharField(max_length=13, choices=Stage.choices, default=Stage.NONE)
     age_min = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
-    age_max = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                  help_text="Exclusive. Empty means no upper bound.")
+    age_max = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Exclusive. Empty means no upper bound."
+    )
     label = models.CharField(max_length=60)
     amount_mg = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: not established.")
     note = models.CharField(max_length=300, blank=True)

@@ -17,8 +17,9 @@ class SearchTerm(models.Model):
     Both are written in lower case, words separated by single spaces.
     """
 
-    term = models.CharField(max_length=100, unique=True,
-                            help_text="Lower case, words separated by single spaces, no punctuation.")
+    term = models.CharField(
+        max_length=100, unique=True, help_text="Lower case, words separated by single spaces, no punctuation."
+    )
     expansions = models.TextField(help_text="What to search for as well: one word or phrase per line.")
 
     class Meta:

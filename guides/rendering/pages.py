@@ -38,7 +38,8 @@ def guide_page(article, citations, faqs, related, lookups):
             references.setdefault(reference.key, reference)
     sources = tuple(
         Source(number, references[key], tuple(f"cite-{number}-{i}" for i in range(1, count + 1)))
-        for key, number, count in cited.ordered() if key in references
+        for key, number, count in cited.ordered()
+        if key in references
     )
     answers = tuple((faq, fill(faq.answer_html, lookups)) for faq in faqs)
     return GuidePage(body_html=body, sources=sources, faqs=answers, related=tuple(related))

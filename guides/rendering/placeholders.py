@@ -120,8 +120,10 @@ class Citations:
 
     def ordered(self):
         """``[(key, number, occurrences)]`` in number order."""
-        return [(key, number, self.counts.get(key, 0)) for key, number in sorted(self.numbers.items(),
-                                                                                key=lambda item: item[1])]
+        return [
+            (key, number, self.counts.get(key, 0))
+            for key, number in sorted(self.numbers.items(), key=lambda item: item[1])
+        ]
 
 
 def _link(slug, text_html, target):

@@ -50,8 +50,10 @@ class Known:
 def markdown_errors(instance, known=None):
     """``{field: message}`` for each Markdown field of ``instance`` that cites, links or embeds
     something that does not exist (``known``: what exists; the database by default)."""
-    results = {source: pipeline.render(getattr(instance, source), instance.markdown_options(source))
-               for source in getattr(instance, "markdown_fields", {})}
+    results = {
+        source: pipeline.render(getattr(instance, source), instance.markdown_options(source))
+        for source in getattr(instance, "markdown_fields", {})
+    }
     if not results:
         return {}
     known = known or Known.in_database(*results.values())
@@ -61,7 +63,8 @@ def markdown_errors(instance, known=None):
 
 def _target(slug, title, status, published, on):
     return placeholders.LinkTarget(
-        url=Article(slug=slug).get_absolute_url(), title=title,
+        url=Article(slug=slug).get_absolute_url(),
+        title=title,
         live=status == Article.Status.PUBLISHED and published <= on,
     )
 
@@ -76,7 +79,8 @@ def link_targets(slugs, on=None):
     moved = [slug for slug in slugs if slug not in targets]
     if moved:
         old = SlugHistory.objects.filter(old_slug__in=moved).values_list(
-            "old_slug", *(f"article__{name}" for name in fields))
+            "old_slug", *(f"article__{name}" for name in fields)
+        )
         targets.update({row[0]: _target(*row[1:], on) for row in old})
     return targets
 
@@ -100,12 +104,16 @@ def related_and_links(article, *htmls):
     slugs, names = placeholders.referenced(*htmls)
     on = today()
     related_ids = Article.related.through.objects.filter(from_article=article).values("to_article")
-    rows = Article.objects.filter(Q(slug__in=slugs) | Q(pk__in=related_ids)).for_listing().annotate(
-        is_related=ExpressionWrapper(Q(pk__in=related_ids), output_field=BooleanField()))
+    rows = (
+        Article.objects.filter(Q(slug__in=slugs) | Q(pk__in=related_ids))
+        .for_listing()
+        .annotate(is_related=ExpressionWrapper(Q(pk__in=related_ids), output_field=BooleanField()))
+    )
     rows = list(rows.order_by("title", "pk"))
     related = [row for row in rows if row.is_related and row.status == Article.Status.PUBLISHED and row.published <= on]
-    targets = {row.slug: _target(row.slug, row.title, row.status, row.published, on) for row in rows
-               if row.slug in slugs}
+    targets = {
+        row.slug: _target(row.slug, row.title, row.status, row.published, on) for row in rows if row.slug in slugs
+    }
     moved = [slug for slug in slugs if slug not in targets]
     if moved:
         targets.update(link_targets(moved, on))

@@ -37,12 +37,14 @@ def _table(label, headers, rows, numeric=(), row_ids=None):
     for index, row in enumerate(rows):
         row_id = f' id="{escape(row_ids[index])}"' if row_ids else ""
         cells = [f'<th scope="row"{num if 0 in numeric else ""}>{escape(row[0])}</th>']
-        cells += [f'<td{num if i in numeric else ""}>{escape(cell)}</td>' for i, cell in enumerate(row) if i]
+        cells += [f"<td{num if i in numeric else ''}>{escape(cell)}</td>" for i, cell in enumerate(row) if i]
         body.append(f"<tr{row_id}>{''.join(cells)}</tr>")
     label = escape(label)
-    return (f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">'
-            f'<table class="data-table"><caption>{label}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">'
+        f'<table class="data-table"><caption>{label}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _with_sources(queryset):
@@ -62,8 +64,10 @@ def _keys(rows):
 
 def _intake(rows, kinds):
     stages = [IntakeValue.Stage.NONE, IntakeValue.Stage.PREGNANT, IntakeValue.Stage.BREASTFEEDING]
-    chosen = sorted(((v, keys) for v, keys in rows if v.kind in kinds),
-                    key=lambda item: (stages.index(item[0].stage), item[0].age_min, item[0].sex))
+    chosen = sorted(
+        ((v, keys) for v, keys in rows if v.kind in kinds),
+        key=lambda item: (stages.index(item[0].stage), item[0].age_min, item[0].sex),
+    )
     return chosen
 
 
@@ -80,17 +84,25 @@ def magnesium_rda(rows):
 
 def magnesium_ul(rows):
     chosen = [(v, keys) for v, keys in rows if v.kind == "UL"]
-    cells = [(v.label, _num(v.amount_mg, " mg") if v.amount_mg is not None else "Not established", v.note)
-             for v, _keys_of_row in chosen]
-    html = _table("Upper limit for magnesium from supplements and medicines",
-                  ["Age", "Upper limit per day", "Applies to"], cells, {1})
+    cells = [
+        (v.label, _num(v.amount_mg, " mg") if v.amount_mg is not None else "Not established", v.note)
+        for v, _keys_of_row in chosen
+    ]
+    html = _table(
+        "Upper limit for magnesium from supplements and medicines",
+        ["Age", "Upper limit per day", "Applies to"],
+        cells,
+        {1},
+    )
     return Table(html, _keys(chosen))
 
 
 def _foods(rows, nutrient, label):
     field = f"{nutrient}_mg"
-    chosen = sorted(((f, keys) for f, keys in rows if getattr(f, field) is not None),
-                    key=lambda item: (-getattr(item[0], field), item[0].name))
+    chosen = sorted(
+        ((f, keys) for f, keys in rows if getattr(f, field) is not None),
+        key=lambda item: (-getattr(item[0], field), item[0].name),
+    )
     cells = [(f.name, f.serving, _num(getattr(f, field), " mg"), _num(f.percent_dv(nutrient), "%")) for f, _k in chosen]
     html = _table(label, ["Food", "Serving", nutrient.capitalize(), "% Daily Value"], cells, {2, 3})
     return Table(html, _keys(chosen))
@@ -109,17 +121,27 @@ def foods_calcium(rows):
 
 
 def supplement_forms(rows):
-    cells = [(f.name, _num(f.elemental_percent, "%"), f.get_evidence_display(), f.laxative_effect, f.best_for)
-             for f, _keys_of_row in rows]
-    html = _table("Magnesium supplement forms compared",
-                  ["Form", "Elemental magnesium", "Absorption evidence", "Laxative effect", "Used for"], cells, {1})
+    cells = [
+        (f.name, _num(f.elemental_percent, "%"), f.get_evidence_display(), f.laxative_effect, f.best_for)
+        for f, _keys_of_row in rows
+    ]
+    html = _table(
+        "Magnesium supplement forms compared",
+        ["Form", "Elemental magnesium", "Absorption evidence", "Laxative effect", "Used for"],
+        cells,
+        {1},
+    )
     return Table(html, _keys(rows))
 
 
 def interactions(rows):
     cells = [(m.name, m.get_effect_display(), m.what_to_do) for m, _keys_of_row in rows]
-    html = _table("Medicines and magnesium", ["Medicine", "What happens", "What to do"], cells,
-                  row_ids=[f"med-{m.slug}" for m, _keys_of_row in rows])
+    html = _table(
+        "Medicines and magnesium",
+        ["Medicine", "What happens", "What to do"],
+        cells,
+        row_ids=[f"med-{m.slug}" for m, _keys_of_row in rows],
+    )
     return Table(html, _keys(rows))
 
 
@@ -154,5 +176,7 @@ def render(names):
         tables[name] = renderer(rows[source])
     keys = {key for table in tables.values() for key in table.source_keys}
     references = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)} if keys else {}
-    return {name: replace(table, references=tuple(references[k] for k in table.source_keys if k in references))
-            for name, table in tables.items()}
+    return {
+        name: replace(table, references=tuple(references[k] for k in table.source_keys if k in references))
+        for name, table in tables.items()
+    }

@@ -62,8 +62,12 @@ def guide_document(article):
     topic, topic_url = _first_topic(article.topics.all())
     summary = " ".join([article.summary, *article.key_point_list()])
     return {
-        "title": article.title, "summary": summary, "body": html_text(article.body_html),
-        "url": article.get_absolute_url(), "topic": topic, "topic_url": topic_url,
+        "title": article.title,
+        "summary": summary,
+        "body": html_text(article.body_html),
+        "url": article.get_absolute_url(),
+        "topic": topic,
+        "topic_url": topic_url,
         "published": article.published,
     }
 
@@ -77,8 +81,13 @@ def faq_document(faq):
         topic, topic_url = _first_topic(article.topics.all())
     url = f"{article.get_absolute_url()}#faq-{faq.pk}" if article else reverse("guides:faq")
     return {
-        "title": faq.question, "summary": "", "body": html_text(faq.answer_html), "url": url,
-        "topic": topic, "topic_url": topic_url, "published": article.published if article else None,
+        "title": faq.question,
+        "summary": "",
+        "body": html_text(faq.answer_html),
+        "url": url,
+        "topic": topic,
+        "topic_url": topic_url,
+        "published": article.published if article else None,
     }
 
 
@@ -90,20 +99,30 @@ def food_document(food):
     """
     magnesium = ""
     if food.magnesium_mg is not None:
-        magnesium = f" {Decimal(str(food.magnesium_mg)).normalize():f} mg magnesium ({food.percent_dv('magnesium')}% DV)."
+        magnesium = (
+            f" {Decimal(str(food.magnesium_mg)).normalize():f} mg magnesium ({food.percent_dv('magnesium')}% DV)."
+        )
     return {
-        "title": food.name, "summary": f"{food.get_category_display()}, {food.serving}:{magnesium}",
-        "body": "", "url": food.get_absolute_url(), "topic": food.get_category_display(),
-        "topic_url": reverse("guides:foods") + f"?category={food.category}", "published": None,
+        "title": food.name,
+        "summary": f"{food.get_category_display()}, {food.serving}:{magnesium}",
+        "body": "",
+        "url": food.get_absolute_url(),
+        "topic": food.get_category_display(),
+        "topic_url": reverse("guides:foods") + f"?category={food.category}",
+        "published": None,
     }
 
 
 def supplement_document(form):
     body = [form.formula, form.absorption, form.laxative_effect, form.cautions, html_text(form.body_html)]
     return {
-        "title": form.name, "summary": form.best_for, "body": " ".join(b for b in body if b),
-        "url": form.get_absolute_url(), "topic": "Supplement forms",
-        "topic_url": reverse("guides:supplements"), "published": None,
+        "title": form.name,
+        "summary": form.best_for,
+        "body": " ".join(b for b in body if b),
+        "url": form.get_absolute_url(),
+        "topic": "Supplement forms",
+        "topic_url": reverse("guides:supplements"),
+        "published": None,
     }
 
 

@@ -74,7 +74,7 @@ class ParsedQuery:
 
 def clean_query(raw):
     """The query as typed, minus control characters, trimmed to ``MAX_QUERY_CHARS``."""
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in raw[:MAX_QUERY_CHARS * 2])
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in raw[: MAX_QUERY_CHARS * 2])
     return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
 
 
@@ -84,9 +84,7 @@ def words_of(text):
 
 def _spans(words):
     return {
-        " ".join(words[i:j])
-        for i in range(len(words))
-        for j in range(i + 1, min(len(words), i + MAX_TERM_WORDS) + 1)
+        " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_TERM_WORDS) + 1)
     }
 
 
@@ -145,5 +143,3 @@ def parse(text, backend):
         corrected = fixed[i:j] != words[i:j]
         parsed.concepts.append(Concept(alternatives, typed=(typed,) if corrected else None))
     return parsed
-
-

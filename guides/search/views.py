@@ -48,6 +48,9 @@ def suggest_view(request):
     suggestions = []
     if words and len(query) >= 2:
         suggestions = get_backend().suggest(words, SUGGESTIONS)
-    return JsonResponse({"query": query, "suggestions": [
-        {"title": s["title"], "url": s["url"], "type": s["kind"]} for s in suggestions
-    ]})
+    return JsonResponse(
+        {
+            "query": query,
+            "suggestions": [{"title": s["title"], "url": s["url"], "type": s["kind"]} for s in suggestions],
+        }
+    )

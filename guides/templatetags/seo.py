@@ -52,11 +52,19 @@ def article_meta(context, article, page):
     crumbs.append((article.title, article.get_absolute_url()))
     graph = seo.article_graph(article, page.faqs, [source.reference for source in page.sources], crumbs)
     extra = {
-        "published": article.published.isoformat(), "modified": article.updated.isoformat(),
+        "published": article.published.isoformat(),
+        "modified": article.updated.isoformat(),
         "noindex": not article.is_published,
     }
-    return _render(context, article.title, article.summary, graph=graph, og_type="article",
-                   path=article.get_absolute_url(), extra=extra)
+    return _render(
+        context,
+        article.title,
+        article.summary,
+        graph=graph,
+        og_type="article",
+        path=article.get_absolute_url(),
+        extra=extra,
+    )
 
 
 @register.inclusion_tag("_meta.html", takes_context=True)
@@ -64,8 +72,14 @@ def topic_meta(context, topic, faqs, page_obj=None):
     path = _canonical_path(context["request"], page_obj)
     crumbs = [HOME, (topic.name, topic.get_absolute_url())]
     graph = [seo.faq_page(topic.get_absolute_url(), faqs)] if faqs and getattr(page_obj, "number", 1) == 1 else []
-    return _render(context, _numbered(f"{topic.name}: guides and answers", page_obj), topic.summary,
-                   graph=graph, crumbs=crumbs, path=path)
+    return _render(
+        context,
+        _numbered(f"{topic.name}: guides and answers", page_obj),
+        topic.summary,
+        graph=graph,
+        crumbs=crumbs,
+        path=path,
+    )
 
 
 @register.inclusion_tag("_meta.html", takes_context=True)
@@ -83,10 +97,13 @@ def faq_list_meta(context, title, summary, sections):
 @register.inclusion_tag("_meta.html", takes_context=True)
 def supplement_meta(context, form):
     crumbs = [HOME, ("Supplement forms", reverse("guides:supplements")), (form.name, form.get_absolute_url())]
-    summary = (f"{form.name}: how much magnesium it holds, what studies say about absorption, "
-               "laxative effect and cautions, with sources.")
-    return _render(context, f"{form.name}: what the evidence says", summary, crumbs=crumbs,
-                   path=form.get_absolute_url())
+    summary = (
+        f"{form.name}: how much magnesium it holds, what studies say about absorption, "
+        "laxative effect and cautions, with sources."
+    )
+    return _render(
+        context, f"{form.name}: what the evidence says", summary, crumbs=crumbs, path=form.get_absolute_url()
+    )
 
 
 @register.inclusion_tag("_meta.html", takes_context=True)
@@ -95,7 +112,10 @@ def search_meta(context, query):
     from django.utils.text import Truncator
 
     title = f"{Truncator(query).chars(18)} – search" if query else "Search the guides"
-    summary = ("Search every guide, reader question, food and supplement form on magnesium and electrolytes, "
-               "in plain words or medical terms.")
-    return _render(context, title, summary, crumbs=[HOME, ("Search", reverse("guides:search"))],
-                   path=reverse("guides:search"))
+    summary = (
+        "Search every guide, reader question, food and supplement form on magnesium and electrolytes, "
+        "in plain words or medical terms."
+    )
+    return _render(
+        context, title, summary, crumbs=[HOME, ("Search", reverse("guides:search"))], path=reverse("guides:search")
+    )

@@ -72,31 +72,43 @@ class CalculatorForm(RedisplayForm):
     """Who the person is, and the supplement they take. Food lines are separate forms."""
 
     age = NumberField(
-        label="Age in years", min_value=0, max_value=120,
+        label="Age in years",
+        min_value=0,
+        max_value=120,
         help_text="For a baby, use decimals: 0.5 is 6 months.",
         error_messages=range_messages("Enter an age from 0 to 120 years.", "Enter an age in years."),
     )
     sex = forms.ChoiceField(
-        label="Sex", required=False, choices=[("", "Not given"), ("female", "Female"), ("male", "Male")],
+        label="Sex",
+        required=False,
+        choices=[("", "Not given"), ("female", "Female"), ("male", "Male")],
         help_text="Needed from age 14, when the amounts for females and males differ.",
         error_messages={"invalid_choice": "Choose female or male."},
     )
     stage = forms.ChoiceField(
-        label="Pregnant or breastfeeding", required=False,
+        label="Pregnant or breastfeeding",
+        required=False,
         choices=[("", "Neither"), ("pregnant", "Pregnant"), ("breastfeeding", "Breastfeeding")],
         error_messages={"invalid_choice": "Choose pregnant, breastfeeding or neither."},
     )
     supplement = forms.ChoiceField(
-        label="Supplement form", required=False,
+        label="Supplement form",
+        required=False,
         error_messages={"invalid_choice": "Choose a form from the list."},
     )
     supplement_mg = NumberField(
-        label="Milligrams of the compound on the label", required=False, min_value=Decimal("0.1"), max_value=10000,
+        label="Milligrams of the compound on the label",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=10000,
         help_text="For example 500 for a 500 mg magnesium oxide tablet. Add up all the tablets you take in a day.",
         error_messages=range_messages("Enter an amount from 0.1 to 10,000 mg."),
     )
     elemental_mg = NumberField(
-        label="Or: milligrams of elemental magnesium", required=False, min_value=0, max_value=5000,
+        label="Or: milligrams of elemental magnesium",
+        required=False,
+        min_value=0,
+        max_value=5000,
         help_text="Use this if the label gives the amount of magnesium itself.",
         error_messages=range_messages("Enter an amount from 0 to 5,000 mg."),
     )
@@ -106,8 +118,7 @@ class CalculatorForm(RedisplayForm):
         self.rows = rows
         self.fields["sex"].show_optional = False  # needed from age 14; the help text says so
         self.fields["supplement"].choices = [("", "None")] + [
-            (f.slug, f"{f.name} ({numbers.plain_number(f.elemental_percent, 1)}% magnesium)")
-            for f in supplement_forms
+            (f.slug, f"{f.name} ({numbers.plain_number(f.elemental_percent, 1)}% magnesium)") for f in supplement_forms
         ]
 
     def clean(self):
@@ -123,7 +134,9 @@ class CalculatorForm(RedisplayForm):
         if compound is not None and not supplement and not self.has_error("supplement"):
             self.add_error("supplement", "Choose the form named on the label.")
         if elemental is not None and (supplement or compound is not None):
-            self.add_error("elemental_mg", "Give either the form and its milligrams, or the elemental milligrams, not both.")
+            self.add_error(
+                "elemental_mg", "Give either the form and its milligrams, or the elemental milligrams, not both."
+            )
         return data
 
     def _check_reference_value(self, age, sex, stage):
@@ -134,8 +147,11 @@ class CalculatorForm(RedisplayForm):
             self.add_error("sex", "Choose female or male: at this age the amounts differ.")
         elif stage and (ages := intake.stage_ages(self.rows, stage)):
             low, high = ages
-            span = f"from age {numbers.plain_number(low)}" if high is None else (
-                f"for ages {numbers.plain_number(low)} to {numbers.plain_number(high - 1)}")
+            span = (
+                f"from age {numbers.plain_number(low)}"
+                if high is None
+                else (f"for ages {numbers.plain_number(low)} to {numbers.plain_number(high - 1)}")
+            )
             self.add_error("age", f"Values for {stage} women are set {span}.")
         else:
             self.add_error("age", "We have no reference value for this age.")
@@ -146,10 +162,18 @@ class FoodLineForm(RedisplayForm):
 
     use_required_attribute = False  # blank rows are optional; a row with servings needs a food
 
-    food = forms.ChoiceField(label="Food", error_messages={
-        "invalid_choice": "Choose a food from the list.", "required": "Choose a food for these servings."})
+    food = forms.ChoiceField(
+        label="Food",
+        error_messages={
+            "invalid_choice": "Choose a food from the list.",
+            "required": "Choose a food for these servings.",
+        },
+    )
     servings = NumberField(
-        label="Servings", required=False, min_value=Decimal("0.1"), max_value=50,
+        label="Servings",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=50,
         error_messages=range_messages("Enter from 0.1 to 50 servings."),
     )
 
@@ -166,7 +190,9 @@ class MedicineForm(RedisplayForm):
     """One ``med`` name, as typed."""
 
     med = forms.CharField(
-        label="Medicine name", required=False, max_length=100,
+        label="Medicine name",
+        required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"list": "med-names", "autocomplete": "off"}),
         error_messages={
             "max_length": "Enter a name of up to 100 characters.",
@@ -183,18 +209,26 @@ class LabUnitsForm(RedisplayForm):
     """A lab result and its unit."""
 
     analyte = forms.ChoiceField(
-        label="Test", choices=[("", "Choose")] + [(a.slug, a.name) for a in labs.ANALYTES.values()],
-        error_messages={"required": "Choose what was measured.",
-                        "invalid_choice": "Choose magnesium, potassium, sodium or calcium."},
+        label="Test",
+        choices=[("", "Choose")] + [(a.slug, a.name) for a in labs.ANALYTES.values()],
+        error_messages={
+            "required": "Choose what was measured.",
+            "invalid_choice": "Choose magnesium, potassium, sodium or calcium.",
+        },
     )
     value = NumberField(
-        label="Result", min_value=0, max_value=1000,
+        label="Result",
+        min_value=0,
+        max_value=1000,
         error_messages=range_messages("Enter a result above 0 and up to 1,000.", "Enter the number on your report."),
     )
     unit = forms.ChoiceField(
-        label="Unit", choices=[("", "Choose")] + [(u, u) for u in labs.UNITS],
-        error_messages={"required": "Choose the unit on your report.",
-                        "invalid_choice": "Choose mg/dL, mmol/L or mEq/L."},
+        label="Unit",
+        choices=[("", "Choose")] + [(u, u) for u in labs.UNITS],
+        error_messages={
+            "required": "Choose the unit on your report.",
+            "invalid_choice": "Choose mg/dL, mmol/L or mEq/L.",
+        },
     )
 
     def clean_value(self):

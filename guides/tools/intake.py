@@ -27,7 +27,8 @@ def requirement_row(rows, age, sex, stage):
     """
     stage = stage or "none"
     matches = [
-        r for r in rows
+        r
+        for r in rows
         if r.kind in REQUIREMENT_KINDS and r.stage == stage and _covers_age(r, age) and r.sex in ("any", sex)
     ]
     matches.sort(key=lambda r: r.sex == "any")
@@ -38,8 +39,7 @@ def needs_sex(rows, age, stage):
     """True when the value for this age (and stage) differs by sex."""
     stage = stage or "none"
     return any(
-        r.kind in REQUIREMENT_KINDS and r.stage == stage and _covers_age(r, age) and r.sex != "any"
-        for r in rows
+        r.kind in REQUIREMENT_KINDS and r.stage == stage and _covers_age(r, age) and r.sex != "any" for r in rows
     )
 
 

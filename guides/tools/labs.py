@@ -42,22 +42,40 @@ class Analyte:
 
 ANALYTES = {
     "magnesium": Analyte(
-        "magnesium", "Magnesium", Decimal("2.43"), 2, ("IOM_1997", "MSD_HYPERMG"),
+        "magnesium",
+        "Magnesium",
+        Decimal("2.43"),
+        2,
+        ("IOM_1997", "MSD_HYPERMG"),
         (
-            ReferenceRange(Decimal("1.8"), Decimal("2.3"), "mg/dL", "IOM_1997",
-                           ((Decimal("0.75"), Decimal("0.95"), "mmol/L"),)),
+            ReferenceRange(
+                Decimal("1.8"), Decimal("2.3"), "mg/dL", "IOM_1997", ((Decimal("0.75"), Decimal("0.95"), "mmol/L"),)
+            ),
             # MedlinePlus prints a mmol/L range that does not match its mg/dL range: not reused.
             ReferenceRange(Decimal("1.7"), Decimal("2.2"), "mg/dL", "MEDLINEPLUS_MG_TEST"),
-            ReferenceRange(Decimal("1.46"), Decimal("2.68"), "mg/dL", "STATPEARLS_HYPOMG",
-                           ((Decimal("0.6"), Decimal("1.1"), "mmol/L"),)),
+            ReferenceRange(
+                Decimal("1.46"),
+                Decimal("2.68"),
+                "mg/dL",
+                "STATPEARLS_HYPOMG",
+                ((Decimal("0.6"), Decimal("1.1"), "mmol/L"),),
+            ),
         ),
     ),
     "potassium": Analyte(
-        "potassium", "Potassium", Decimal("3.91"), 1, (),
+        "potassium",
+        "Potassium",
+        Decimal("3.91"),
+        1,
+        (),
         (ReferenceRange(Decimal("3.7"), Decimal("5.2"), "mEq/L", "MEDLINEPLUS_K_NA_TEST"),),
     ),
     "sodium": Analyte(
-        "sodium", "Sodium", Decimal("2.299"), 1, (),
+        "sodium",
+        "Sodium",
+        Decimal("2.299"),
+        1,
+        (),
         (ReferenceRange(Decimal("135"), Decimal("145"), "mEq/L", "MEDLINEPLUS_NA_TEST"),),
     ),
     "calcium": Analyte("calcium", "Calcium", Decimal("4.008"), 2, (), ()),
@@ -115,7 +133,7 @@ def range_in_units(analyte, reference_range):
 
 
 def place_in_range(analyte, value, unit, reference_range=None):
-    """"below", "within" or "above" the range (compared in the range's own unit), or None without a range."""
+    """ "below", "within" or "above" the range (compared in the range's own unit), or None without a range."""
     reference_range = reference_range or analyte.reference_range
     if reference_range is None:
         return None

@@ -100,8 +100,10 @@ def describe_separation(text):
     found = SEPARATION_BEFORE_AFTER.match(text)
     if found:
         before, after = (part.replace("-", "–") for part in found.groups())
-        return (f"Take the medicine at least {before} hours before, or {after} hours after, "
-                "any product that contains magnesium.")
+        return (
+            f"Take the medicine at least {before} hours before, or {after} hours after, "
+            "any product that contains magnesium."
+        )
     found = SEPARATION_HOURS.match(text)
     if found:
         return f"Keep the medicine and magnesium at least {found.group(1).replace('-', '–')} hours apart."

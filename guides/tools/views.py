@@ -24,17 +24,28 @@ MAX_MEDICINES = 10
 CALCULATOR_PARAMS = ("age", "sex", "stage", "food", "servings", "supplement", "supplement_mg", "elemental_mg")
 LAB_PARAMS = ("analyte", "value", "unit")
 
-CALCULATOR_GUIDES = ("how-much-magnesium", "magnesium-food-sources", "magnesium-supplement-forms",
-                     "too-much-magnesium", "magnesium-and-kidneys")
+CALCULATOR_GUIDES = (
+    "how-much-magnesium",
+    "magnesium-food-sources",
+    "magnesium-supplement-forms",
+    "too-much-magnesium",
+    "magnesium-and-kidneys",
+)
 INTERACTION_GUIDES = ("magnesium-medicine-interactions", "magnesium-supplement-forms", "magnesium-deficiency")
-LAB_GUIDES = ("magnesium-testing", "what-are-electrolytes", "magnesium-and-potassium", "magnesium-and-sodium",
-              "magnesium-calcium-vitamin-d")
+LAB_GUIDES = (
+    "magnesium-testing",
+    "what-are-electrolytes",
+    "magnesium-and-potassium",
+    "magnesium-and-sodium",
+    "magnesium-calcium-vitamin-d",
+)
 
 ELEMENTAL_SOURCES = ("ODS_MG_HP", "IOM_2000_APPS")
 KIDNEY_SOURCES = ("MSD_HYPERMG", "ODS_MG_HP")
 
 
 # --- Helpers ---------------------------------------------------------------
+
 
 def short_label(ref):
     """A short name for a reference: "de Baaij et al. 2015", "Institute of Medicine 1997"."""
@@ -51,8 +62,10 @@ def short_label(ref):
 
 def cite(refs):
     """Reference objects as dicts the templates show: short label, link to /references/#ref-KEY."""
-    return [{"key": r.key, "label": short_label(r), "url": r.get_absolute_url(), "citation": r.citation(),
-             "link": r.link} for r in refs]
+    return [
+        {"key": r.key, "label": short_label(r), "url": r.get_absolute_url(), "citation": r.citation(), "link": r.link}
+        for r in refs
+    ]
 
 
 def references(keys):
@@ -83,6 +96,7 @@ def submitted(params, names):
 
 
 # --- Magnesium intake calculator ------------------------------------------------
+
 
 def food_line_forms(params, foods):
     """(bound forms for each entered food line, an error for the whole list or "")."""
@@ -123,9 +137,13 @@ def magnesium_calculator(request):
     extra = cite(references(KIDNEY_SOURCES + ELEMENTAL_SOURCES))
     context["kidney_sources"] = [c for c in extra if c["key"] in KIDNEY_SOURCES]
     context["elemental_sources"] = [c for c in extra if c["key"] in ELEMENTAL_SOURCES]
-    context["sources"] = source_list(context.get("requirement_sources", []), context.get("ul_sources", []),
-                                     context.get("food_sources", []), context["elemental_sources"],
-                                     context["kidney_sources"])
+    context["sources"] = source_list(
+        context.get("requirement_sources", []),
+        context.get("ul_sources", []),
+        context.get("food_sources", []),
+        context["elemental_sources"],
+        context["kidney_sources"],
+    )
     context["guides"] = guides(CALCULATOR_GUIDES)
     return render(request, "tools/calculator.html", context)
 
@@ -144,8 +162,9 @@ def calculator_result(data, lines, foods, supplement_forms, rows):
         supplement_mg = intake.elemental_mg(data["supplement_mg"], supplement.elemental_percent)
     elif data.get("elemental_mg") is not None:
         supplement_mg = data["elemental_mg"]
-    result = intake.intake_result(rows, data["age"], data.get("sex", ""), data.get("stage", ""),
-                                 food_lines, supplement_mg)
+    result = intake.intake_result(
+        rows, data["age"], data.get("sex", ""), data.get("stage", ""), food_lines, supplement_mg
+    )
     food_refs = []
     for line in food_lines:
         food_refs += [r for r in line.food.sources.all() if r not in food_refs]
@@ -162,12 +181,12 @@ def calculator_result(data, lines, foods, supplement_forms, rows):
 
 # --- Interaction and timing checker ----------------------------------------
 
+
 def medicine_forms(params):
     """(bound forms for each non-blank ``med``, an error for the whole list or "")."""
     names = [name for name in params.getlist("med") if name.strip()]
     error = f"Check up to {MAX_MEDICINES} medicines at a time." if len(names) > MAX_MEDICINES else ""
-    return [MedicineForm({"med": name}, number=n)
-            for n, name in enumerate(names[:MAX_MEDICINES], start=1)], error
+    return [MedicineForm({"med": name}, number=n) for n, name in enumerate(names[:MAX_MEDICINES], start=1)], error
 
 
 def replace_link(names, old, new):
@@ -181,31 +200,47 @@ def interaction_checker(request):
     interactions = list(Interaction.objects.prefetch_related("sources"))
     med_forms, meds_error = medicine_forms(request.GET)
     names = [f.cleaned_data["med"] for f in med_forms if f.is_valid()]
-    blanks = [MedicineForm(number=n) for n in
-              range(len(med_forms) + 1, len(med_forms) + 1 + max(1, 3 - len(med_forms)))]
+    blanks = [
+        MedicineForm(number=n) for n in range(len(med_forms) + 1, len(med_forms) + 1 + max(1, 3 - len(med_forms)))
+    ]
     matches, unknown = medicines.check_medicines(names, interactions) if names else ([], [])
 
     results = []
     for match in matches:
         item = match.interaction
-        results.append({
-            "interaction": item, "queries": match.queries, "timing": medicines.describe_separation(item.separation_hours),
-            "sources": cite(item.sources.all()),
-        })
-    not_found = [{"query": u.query, "suggestions": [(s, replace_link(names, u.query, s)) for s in u.suggestions]}
-                 for u in unknown]
+        results.append(
+            {
+                "interaction": item,
+                "queries": match.queries,
+                "timing": medicines.describe_separation(item.separation_hours),
+                "sources": cite(item.sources.all()),
+            }
+        )
+    not_found = [
+        {"query": u.query, "suggestions": [(s, replace_link(names, u.query, s)) for s in u.suggestions]}
+        for u in unknown
+    ]
     index = medicines.name_index(interactions)
-    return render(request, "tools/interactions.html", {
-        "med_forms": med_forms + blanks, "meds_error": meds_error, "checked": bool(names),
-        "med_errors": bool(meds_error) or any(f.errors for f in med_forms),
-        "results": results, "not_found": not_found, "interactions": interactions,
-        "all_names": sorted({display for display, _item in index.values()}, key=str.casefold),
-        "sources": source_list(*(r["sources"] for r in results)),
-        "guides": guides(INTERACTION_GUIDES),
-    })
+    return render(
+        request,
+        "tools/interactions.html",
+        {
+            "med_forms": med_forms + blanks,
+            "meds_error": meds_error,
+            "checked": bool(names),
+            "med_errors": bool(meds_error) or any(f.errors for f in med_forms),
+            "results": results,
+            "not_found": not_found,
+            "interactions": interactions,
+            "all_names": sorted({display for display, _item in index.values()}, key=str.casefold),
+            "sources": source_list(*(r["sources"] for r in results)),
+            "guides": guides(INTERACTION_GUIDES),
+        },
+    )
 
 
 # --- Lab unit converter -------------------------------------------------------
+
 
 def _rounded(values):
     """[(unit, text)] in the order of ``UNITS``."""
@@ -217,13 +252,16 @@ def _analyte_facts(analyte, refs):
     ranges = []
     for r in analyte.ranges:
         in_units = labs.range_in_units(analyte, r)
-        ranges.append({
-            "range": r,
-            "text": f"{numbers.plain_number(r.low)}–{numbers.plain_number(r.high)} {r.unit}",
-            "in_units": [(u, numbers.plain_number(in_units[u][0]), numbers.plain_number(in_units[u][1]))
-                         for u in labs.UNITS],
-            "sources": cite([refs[r.source]] if r.source in refs else []),
-        })
+        ranges.append(
+            {
+                "range": r,
+                "text": f"{numbers.plain_number(r.low)}–{numbers.plain_number(r.high)} {r.unit}",
+                "in_units": [
+                    (u, numbers.plain_number(in_units[u][0]), numbers.plain_number(in_units[u][1])) for u in labs.UNITS
+                ],
+                "sources": cite([refs[r.source]] if r.source in refs else []),
+            }
+        )
     return {
         "analyte": analyte,
         "one_mmol": [(unit, numbers.plain_number(v, 3)) for unit, v in labs.convert(analyte, 1, "mmol/L").items()],
@@ -243,13 +281,19 @@ def lab_units(request):
     if is_bound and form.is_valid():
         data = form.cleaned_data
         analyte = labs.ANALYTES[data["analyte"]]
-        context.update({
-            "entry": next(f for f in facts if f["analyte"] is analyte),
-            "converted": [(unit, text) for unit, text in _rounded(labs.convert(analyte, data["value"], data["unit"]))
-                          if unit != data["unit"]],
-            "entered": f"{data['value']:f}",
-            "placement": labs.place_in_range(analyte, data["value"], data["unit"]),
-        })
-    context["sources"] = source_list(*(f["factor_sources"] for f in facts),
-                                     *(r["sources"] for f in facts for r in f["ranges"]))
+        context.update(
+            {
+                "entry": next(f for f in facts if f["analyte"] is analyte),
+                "converted": [
+                    (unit, text)
+                    for unit, text in _rounded(labs.convert(analyte, data["value"], data["unit"]))
+                    if unit != data["unit"]
+                ],
+                "entered": f"{data['value']:f}",
+                "placement": labs.place_in_range(analyte, data["value"], data["unit"]),
+            }
+        )
+    context["sources"] = source_list(
+        *(f["factor_sources"] for f in facts), *(r["sources"] for f in facts for r in f["ranges"])
+    )
     return render(request, "tools/lab_units.html", context)

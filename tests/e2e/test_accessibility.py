@@ -35,8 +35,10 @@ def test_axe_finds_no_violations(site, browser):
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 for violation in page.evaluate(RUN_AXE, TAGS):
-                    failures.append(f"{name} {path} [{scheme}, {width}px] {violation['id']} ({violation['impact']}): "
-                                    f"{violation['help']}\n    " + "\n    ".join(violation["nodes"]))
+                    failures.append(
+                        f"{name} {path} [{scheme}, {width}px] {violation['id']} ({violation['impact']}): "
+                        f"{violation['help']}\n    " + "\n    ".join(violation["nodes"])
+                    )
                 checked += 1
     context.close()
     assert checked == len(page_types()) * len(SCHEMES) * len(WIDTHS)

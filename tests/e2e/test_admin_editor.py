@@ -40,8 +40,14 @@ def editor_login(site):
 
 def test_editor_creates_previews_and_publishes_a_guide(site, editor_login, page):
     problems = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" or "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
 
     # Log in through the admin's own form.

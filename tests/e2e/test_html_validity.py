@@ -32,7 +32,10 @@ def test_every_page_is_valid_html(client, tmp_path):
         files[file.name] = url
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--format", "json", "--stdout", *(str(f) for f in sorted(tmp_path.glob("*.html")))],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     messages = json.loads(result.stdout)["messages"]
     errors = [

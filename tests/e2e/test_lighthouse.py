@@ -23,8 +23,11 @@ PAGES = {
     "search": ("/search/?q=magnesium", True),
 }
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow,
-              pytest.mark.skipif(not LIGHTHOUSE.exists(), reason="npm ci has not installed lighthouse")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(not LIGHTHOUSE.exists(), reason="npm ci has not installed lighthouse"),
+]
 
 
 def lighthouse(url, tmp_path, attempts=3):
@@ -37,18 +40,29 @@ def lighthouse(url, tmp_path, attempts=3):
     out = tmp_path / "report.json"
     for _ in range(attempts):
         result = subprocess.run(
-            ["node", str(LIGHTHOUSE), url, "--only-categories=seo,performance", "--form-factor=mobile",
-             "--output=json", f"--output-path={out}", "--quiet", "--max-wait-for-load=60000",
-             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
-             "--disable-background-networking --disable-component-update --no-first-run"],
-            timeout=240, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+            [
+                "node",
+                str(LIGHTHOUSE),
+                url,
+                "--only-categories=seo,performance",
+                "--form-factor=mobile",
+                "--output=json",
+                f"--output-path={out}",
+                "--quiet",
+                "--max-wait-for-load=60000",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                "--disable-background-networking --disable-component-update --no-first-run",
+            ],
+            timeout=240,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            capture_output=True,
+            text=True,
         )
         if result.returncode == 0 and out.exists():
             report = json.loads(out.read_text())
             if not report.get("runtimeError"):
                 return report
-    pytest.fail(f"Lighthouse failed {attempts} times on {url}; last exit {result.returncode}:\n"
-                f"{result.stderr[-3000:]}")
+    pytest.fail(f"Lighthouse failed {attempts} times on {url}; last exit {result.returncode}:\n{result.stderr[-3000:]}")
 
 
 def failed_seo_audits(report):

@@ -106,7 +106,8 @@ def test_food_table_sorts_without_javascript(site, browser):
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"category=dairy"))
     assert {name for name, _v in rows(page, 2)} == set(
-        Food.objects.filter(category="dairy").values_list("name", flat=True))
+        Food.objects.filter(category="dairy").values_list("name", flat=True)
+    )
     context.close()
 
 
@@ -126,7 +127,8 @@ def test_every_page_type_fits_a_phone_without_errors(site, browser):
             too_wide[name] = widths
         for table in page.locator("main table").all():  # wide tables scroll inside their own box
             assert table.evaluate("el => el.getBoundingClientRect().right") <= 360 or table.evaluate(
-                "el => ['auto', 'scroll'].includes(getComputedStyle(el.closest('.table-wrap') || el).overflowX)"), name
+                "el => ['auto', 'scroll'].includes(getComputedStyle(el.closest('.table-wrap') || el).overflowX)"
+            ), name
     context.close()
     assert not too_wide, f"pages wider than a 360 px phone [scrollWidth, clientWidth]: {too_wide}"
     errors = [e for e in errors if "/no-such-page-here/" not in e or "404" not in e]

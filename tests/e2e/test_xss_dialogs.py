@@ -55,8 +55,7 @@ def visit_all(context, base):
     dialogs, violations, problems = [], [], []
     page = context.new_page()
     page.add_init_script(WATCH_CSP)
-    page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.type} {dialog.message}"),
-                                      dialog.dismiss()))
+    page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.type} {dialog.message}"), dialog.dismiss()))
     urls = xss_urls()
     for url in urls:
         response = page.goto(base + url, wait_until="load")

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--facts", default=str(settings.FACTS_FILE),
+            "--facts",
+            default=str(settings.FACTS_FILE),
             help="facts.json to check food values and elemental percentages against (default: settings.FACTS_FILE)",
         )
 
@@ -38,7 +39,11 @@ class Command(BaseCommand):
         width = max([len(g.slug) for g in report.guides] + [5])
         self.stdout.write(f"{'guide':{width}}  words  FK grade  references  internal links")
         for g in report.guides:
-            self.stdout.write(f"{g.slug:{width}}  {g.words:5}  {g.grade:8.1f}  {g.references:10}  {g.internal_links:14}")
+            self.stdout.write(
+                f"{g.slug:{width}}  {g.words:5}  {g.grade:8.1f}  {g.references:10}  {g.internal_links:14}"
+            )
         median = "n/a" if report.median_grade is None else f"{report.median_grade:.2f}"
         self.stdout.write(f"Guides: {len(report.guides)}. Median FK grade: {median}.")
-        self.stdout.write(f"FAQs: {report.faqs}. Distinct references cited (guides and FAQs): {report.references_cited}.")
+        self.stdout.write(
+            f"FAQs: {report.faqs}. Distinct references cited (guides and FAQs): {report.references_cited}."
+        )

@@ -7,8 +7,10 @@ from guides.search.backends import get_backend
 
 
 class Command(BaseCommand):
-    help = ("Bring every search document up to date with the content, then rebuild the database's "
-            "full-text index (SQLite FTS5 tables, or PostgreSQL vectors and typo vocabulary).")
+    help = (
+        "Bring every search document up to date with the content, then rebuild the database's "
+        "full-text index (SQLite FTS5 tables, or PostgreSQL vectors and typo vocabulary)."
+    )
 
     def handle(self, *args, **options):
         counts = search_index.rebuild(reindex=True)

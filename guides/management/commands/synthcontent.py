@@ -56,24 +56,42 @@ class Command(BaseCommand):
         start = dt.date(2020, 1, 1)
         batch = []
         for n in range(1, articles + 1):
-            batch.append(Article(
-                slug=f"{PREFIX}{n:05d}", title=f"Synthetic guide {n:05d} about magnesium balance",
-                summary=f"Synthetic page {n} for benchmarks: magnesium, potassium and sodium in plain words.",
-                key_points="A test page.\nNot for readers.",
-                body=body.replace("NUMBER", str(n)), body_html=rendered.html.replace("NUMBER", str(n)),
-                toc_html=rendered.toc_html.replace("NUMBER", str(n)), word_count=words,
-                reading_minutes=max(1, math.ceil(words / 200)), parent=pillar, author=author, reviewer=author,
-                status=Article.Status.PUBLISHED, published=start, updated=start + dt.timedelta(days=n % 1500),
-                last_reviewed=start, next_review_due=start + dt.timedelta(days=3650),
-            ))
+            batch.append(
+                Article(
+                    slug=f"{PREFIX}{n:05d}",
+                    title=f"Synthetic guide {n:05d} about magnesium balance",
+                    summary=f"Synthetic page {n} for benchmarks: magnesium, potassium and sodium in plain words.",
+                    key_points="A test page.\nNot for readers.",
+                    body=body.replace("NUMBER", str(n)),
+                    body_html=rendered.html.replace("NUMBER", str(n)),
+                    toc_html=rendered.toc_html.replace("NUMBER", str(n)),
+                    word_count=words,
+                    reading_minutes=max(1, math.ceil(words / 200)),
+                    parent=pillar,
+                    author=author,
+                    reviewer=author,
+                    status=Article.Status.PUBLISHED,
+                    published=start,
+                    updated=start + dt.timedelta(days=n % 1500),
+                    last_reviewed=start,
+                    next_review_due=start + dt.timedelta(days=3650),
+                )
+            )
         created = Article.objects.bulk_create(batch, batch_size=1000)
         Through = Article.topics.through
         Through.objects.bulk_create(
-            [Through(article_id=a.pk, topic_id=topics[i % len(topics)].pk) for i, a in enumerate(created)] if topics
-            else [], batch_size=2000)
+            [Through(article_id=a.pk, topic_id=topics[i % len(topics)].pk) for i, a in enumerate(created)]
+            if topics
+            else [],
+            batch_size=2000,
+        )
         Citation.objects.bulk_create(
-            [Citation(article_id=a.pk, reference_id=refs[key], number=num, occurrences=count)
-             for a in created for num, (key, count) in enumerate(rendered.citations, start=1)],
-            batch_size=2000)
+            [
+                Citation(article_id=a.pk, reference_id=refs[key], number=num, occurrences=count)
+                for a in created
+                for num, (key, count) in enumerate(rendered.citations, start=1)
+            ],
+            batch_size=2000,
+        )
         content_changed()  # bulk writes send no signals
         self.stdout.write(f"Created {len(created)} synthetic guides.")

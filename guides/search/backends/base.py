@@ -141,5 +141,3 @@ def coverage_points(plan):
 def typo_candidates(words):
     """Words worth correcting: long enough, and letters only."""
     return [w for w in dict.fromkeys(words) if len(w) >= MIN_TYPO_LENGTH and w.isalpha()]
-
-

@@ -33,6 +33,7 @@ def document_vector():
     Slashes become spaces first: PostgreSQL's parser reads "mg/dL" as one
     file-path token, and readers search for "mg" and "dl".
     """
+
     def part(column, weight):
         text = Replace(column, Value("/"), Value(" "), output_field=TextField())
         return SearchVector(text, weight=weight, config=CONFIG)
@@ -115,18 +116,25 @@ class PostgresBackend(SearchBackend):
             self.pool(plan)
             .annotate(
                 coverage=self.coverage(plan),
-                rank=SearchRank(F("search_vector"), query) * Case(
-                    *[When(kind=k, then=Value(b)) for k, b in KIND_BOOST.items()], default=Value(1.0),
+                rank=SearchRank(F("search_vector"), query)
+                * Case(
+                    *[When(kind=k, then=Value(b)) for k, b in KIND_BOOST.items()],
+                    default=Value(1.0),
                 ),
                 summary_snippet=SearchHeadline("summary", query, highlight_all=True, **marks),
                 body_snippet=SearchHeadline(
-                    "body", query, max_words=BODY_TOKENS, min_words=BODY_TOKENS // 2, max_fragments=2,
-                    fragment_delimiter=" … ", **marks,
+                    "body",
+                    query,
+                    max_words=BODY_TOKENS,
+                    min_words=BODY_TOKENS // 2,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                    **marks,
                 ),
             )
             .order_by("-coverage", "-rank", "id")
             .values_list("kind", "title", "url", "topic", "topic_url", "summary_snippet", "body_snippet")
-        )[offset:offset + limit]
+        )[offset : offset + limit]
         return [Hit(*row) for row in rows]
 
     def suggest(self, words, limit):
@@ -203,7 +211,9 @@ class PostgresBackend(SearchBackend):
         SearchDocument.objects.update(search_vector=document_vector())
         self.prune_vocabulary()
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {SearchWord._meta.db_table} (word) {self._WORDS} ON CONFLICT (word) DO NOTHING")
+            cursor.execute(
+                f"INSERT INTO {SearchWord._meta.db_table} (word) {self._WORDS} ON CONFLICT (word) DO NOTHING"
+            )
 
     def prune_vocabulary(self):
         """Forget words no document contains any more."""

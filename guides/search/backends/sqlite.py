@@ -54,8 +54,10 @@ class SQLiteBackend(SearchBackend):
             expressions.append(self.match_expression(plan, "AND"))
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         scores = f", bm25({FTS_TABLE}, {weights}) AS bm25" if score else ""
-        part = (f"SELECT * FROM (SELECT {FTS_TABLE}.rowid AS id{scores} {self._FROM} "  # noqa: S608
-                f"ORDER BY {FTS_TABLE}.rowid LIMIT %s)")
+        part = (
+            f"SELECT * FROM (SELECT {FTS_TABLE}.rowid AS id{scores} {self._FROM} "  # noqa: S608
+            f"ORDER BY {FTS_TABLE}.rowid LIMIT %s)"
+        )
         params = [value for e in expressions for value in (e, today().isoformat(), MAX_RANKED)]
         return " UNION ALL ".join([part] * len(expressions)), params
 
@@ -74,8 +76,10 @@ class SQLiteBackend(SearchBackend):
         terms, params = [], []
         for concept in plan.concepts:
             for column, points in coverage_points(plan):
-                terms.append(f"{points} * (d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                             "AND rowid <= (SELECT max(id) FROM pool)))")
+                terms.append(
+                    f"{points} * (d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                    "AND rowid <= (SELECT max(id) FROM pool)))"
+                )
                 params.append(self.concept_expression(concept, column))
         return " + ".join(terms), params
 
@@ -132,7 +136,9 @@ class SQLiteBackend(SearchBackend):
         if not words:
             return {}
         known = " UNION ALL ".join(
-            f"SELECT %s WHERE EXISTS (SELECT 1 FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s)" for _ in words)  # noqa: S608
+            f"SELECT %s WHERE EXISTS (SELECT 1 FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s)"  # noqa: S608
+            for _ in words
+        )
         with connection.cursor() as cursor:
             cursor.execute(known, [value for word in words for value in (word, f'"{word}"')])
             words = [word for word in words if word not in {row[0] for row in cursor.fetchall()}]
@@ -177,8 +183,10 @@ class SQLiteBackend(SearchBackend):
     def check_index(self):
         """Raise if a sync trigger is missing or an FTS5 table disagrees with the documents."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                           [SearchDocument._meta.db_table])
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [SearchDocument._meta.db_table],
+            )
             if cursor.fetchone()[0] != 6:
                 raise AssertionError("The search index triggers are missing; recreate them (see migration 0002).")
             for table in (FTS_TABLE, WORDS_TABLE):
