@@ -60,8 +60,11 @@ MIN_REFERENCES_SITE = 30
 
 NUTRIENTS = ("magnesium", "potassium", "calcium")
 # facts.json names a food differently from content/foods.yaml only here: the
-# potassium table's green soybeans are the magnesium table's edamame (1/2 cup).
-FOOD_ALIASES = {"soybeans, green, cooked": "edamame, shelled, cooked"}
+# potassium table's green soybeans are the magnesium table's edamame (1/2 cup),
+# and the potassium table's "plain yogurt, nonfat, 1 cup" is the calcium table's
+# "yogurt, plain, nonfat, 8 ounces" (one row in foods.yaml, "8 ounces (1 cup)").
+FOOD_ALIASES = {"soybeans, green, cooked": "edamame, shelled, cooked", "plain yogurt, nonfat": "yogurt, plain, nonfat"}
+SERVING_ALIASES = {("yogurt, plain, nonfat", "1 cup"): "8 ounces"}
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,9 @@ def _normalise(text):
 
 def food_key(name, serving):
     name = _normalise(name)
-    return FOOD_ALIASES.get(name, name), _normalise(serving)
+    name = FOOD_ALIASES.get(name, name)
+    serving = _normalise(serving)
+    return name, SERVING_ALIASES.get((name, serving), serving)
 
 
 def form_key(name):
