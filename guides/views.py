@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from .cache import cached_page, fragment
 from .models import (
+    A_TO_Z,
     FAQ,
     Article,
     Citation,
@@ -65,7 +66,7 @@ def _page(request, queryset, per_page, name):
 def home(request):
     published = Article.objects.published()
     topics = list(Topic.objects.annotate(guide_count=Count("articles", filter=Q(articles__in=published.values("pk")))))
-    articles = list(published.for_listing().order_by("title")[:HOME_GUIDES])
+    articles = list(published.for_listing().a_to_z()[:HOME_GUIDES])
     pillar = published.for_listing().filter(parent__isnull=True).order_by("published").first()
     people = list(Person.objects.all())
     return render(
@@ -90,7 +91,7 @@ def guide_list(request):
     title makes that a walk, not a sort). The topic previews read every
     guide, so they are rendered once per content version.
     """
-    guides = Article.objects.published().for_listing().order_by("title", "pk")
+    guides = Article.objects.published().for_listing().a_to_z()
     page = _page(request, guides, GUIDES_PER_PAGE, "guides")
     by_topic_html = fragment("guide-list-topics", None, _render_topic_previews)
     return render(
@@ -105,9 +106,12 @@ def guide_list(request):
 
 
 def _render_topic_previews():
-    """Each topic with its first ``TOPIC_PREVIEW`` published guides A to Z, as HTML."""
-    previews = Article.objects.published().for_listing().order_by("title", "pk")[:TOPIC_PREVIEW]
-    topics = Topic.objects.prefetch_related(Prefetch("articles", queryset=previews, to_attr="preview"))
+    """Each topic with its first ``TOPIC_PREVIEW`` published guides A to Z and how many it has, as HTML."""
+    published = Article.objects.published()
+    previews = published.for_listing().a_to_z()[:TOPIC_PREVIEW]
+    topics = Topic.objects.annotate(
+        guide_count=Count("articles", filter=Q(articles__in=published.values("pk")))
+    ).prefetch_related(Prefetch("articles", queryset=previews, to_attr="preview"))
     return render_to_string("guides/_topic_previews.html", {"by_topic": [(t, t.preview) for t in topics]})
 
 
@@ -171,7 +175,7 @@ def topic_detail(request, slug):
     check their guide is published), so they are built once per content version.
     """
     topic = get_object_or_404(Topic, slug=slug)
-    guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), "title", "pk")
+    guides = topic.articles.published().for_listing().order_by(F("parent").asc(nulls_first=True), *A_TO_Z)
     page = _page(request, guides, TOPIC_GUIDES_PER_PAGE, f"topic-{topic.pk}")
     intro_html, faqs = fragment("topic-parts", topic.pk, lambda: _topic_parts(topic))
     return render(
@@ -221,7 +225,7 @@ def faq_list(request):
 @require_safe
 @cached_page
 def reference_list(request):
-    cited = Article.objects.published().for_listing().order_by("title")[:CITED_BY_PREVIEW]
+    cited = Article.objects.published().for_listing().a_to_z()[:CITED_BY_PREVIEW]
     references = list(
         Reference.objects.annotate(
             cited_count=Count("articles", filter=Q(articles__in=Article.objects.published().values("pk")))

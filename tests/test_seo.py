@@ -65,7 +65,7 @@ def test_atom_feed_lists_guides_newest_first(client):
     xml = client.get("/feed.xml").content.decode()
     assert 'xmlns="http://www.w3.org/2005/Atom"' in xml
     entries = re.findall(r"<entry>.*?<link href=\"http://testserver([^\"]+)\".*?<updated>([^<]+)</updated>", xml, re.S)
-    assert len(entries) == Article.objects.published().count()
+    assert len(entries) == min(30, Article.objects.published().count())  # the 30 most recently updated
     dates = [d for _, d in entries]
     assert dates == sorted(dates, reverse=True)
 

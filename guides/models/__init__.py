@@ -12,13 +12,14 @@ The models live in submodules; import them from here (``from guides.models impor
 - ``search``: ``SearchTerm``, ``SearchDocument``, ``SearchWord``, ``SEARCH_TERM_RE``.
 """
 
-from .articles import FAQ, Article, ArticleQuerySet, Citation, FAQQuerySet, Page, SlugHistory, Topic
+from .articles import A_TO_Z, FAQ, Article, ArticleQuerySet, Citation, FAQQuerySet, Page, SlugHistory, Topic
 from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
 from .data import Food, IntakeValue, Interaction, SupplementForm
 from .search import SEARCH_TERM_RE, SearchDocument, SearchTerm, SearchWord
 from .sources import Person, Reference, cite_key_validator, doi_validator, pmid_validator
 
 __all__ = [
+    "A_TO_Z",
     "FAQ",
     "SEARCH_TERM_RE",
     "WORDS_PER_MINUTE",

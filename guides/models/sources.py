@@ -1,5 +1,7 @@
 """Who writes the guides and what they cite: Person (authors, reviewers) and Reference."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -73,6 +75,12 @@ class Reference(models.Model):
     @property
     def pubmed_url(self):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def site_name(self):
+        """The host a plain URL points at, shown instead of the whole URL ("medlineplus.gov")."""
+        host = urlsplit(self.url).hostname or "" if self.url else ""
+        return host.removeprefix("www.")
 
     @property
     def link(self):

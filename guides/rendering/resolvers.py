@@ -109,7 +109,7 @@ def related_and_links(article, *htmls):
         .for_listing()
         .annotate(is_related=ExpressionWrapper(Q(pk__in=related_ids), output_field=BooleanField()))
     )
-    rows = list(rows.order_by("title", "pk"))
+    rows = list(rows.a_to_z())
     related = [row for row in rows if row.is_related and row.status == Article.Status.PUBLISHED and row.published <= on]
     targets = {
         row.slug: _target(row.slug, row.title, row.status, row.published, on) for row in rows if row.slug in slugs
