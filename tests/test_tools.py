@@ -368,21 +368,21 @@ def test_calculator_without_parameters_is_an_empty_form(client):
 @pytest.mark.parametrize(
     ("name", "slug"),
     [
-        ("FOSAMAX", "bisphosphonates"),
-        ("fosamax", "bisphosphonates"),
-        ("  Alendronate ", "bisphosphonates"),
+        ("FOSAMAX", "alendronate"),
+        ("fosamax", "alendronate"),
+        ("  Alendronate ", "alendronate"),
         ("Synthroid", "levothyroxine"),
         ("LEVOTHYROXINE", "levothyroxine"),
-        ("Tivicay", "hiv-integrase-inhibitors"),
-        ("doxycycline", "tetracycline-antibiotics"),
-        ("Cipro floxacin".replace(" ", ""), "quinolone-antibiotics"),
+        ("Tivicay", "dolutegravir"),
+        ("doxycycline", "doxycycline"),
+        ("Cipro floxacin".replace(" ", ""), "ciprofloxacin"),
         ("Lasix", "loop-and-thiazide-diuretics"),
         ("spironolactone", "potassium-sparing-diuretics"),
         ("Omeprazole", "proton-pump-inhibitors"),
         ("digoxin", "digoxin"),
         ("cisplatin", "medicines-that-cause-magnesium-loss"),
         ("Proton pump inhibitors", "proton-pump-inhibitors"),
-        ("Fosamax 70 mg", "bisphosphonates"),
+        ("Fosamax 70 mg", "alendronate"),
         ("aminoglycosides", "medicines-that-cause-magnesium-loss"),
     ],
 )
@@ -409,9 +409,9 @@ def test_checker_covers_every_drug_interaction_in_the_facts():
 @pytest.mark.parametrize(
     ("med", "expected"),
     [
-        ("bisphosphonates", "at least 2 hours apart"),
-        ("doxycycline", "at least 2 hours before, or 4–6 hours after"),
-        ("ciprofloxacin", "at least 2 hours before, or 4–6 hours after"),
+        ("etidronate", "at least 2 hours apart"),
+        ("doxycycline", "Label: no hours given"),
+        ("ciprofloxacin", "at least 2 hours before, or 6 hours after"),
         ("levothyroxine", "at least 4 hours apart"),
         ("dolutegravir", "at least 2 hours before, or 6 hours after"),
         ("furosemide", "Lowers your magnesium."),
@@ -432,17 +432,77 @@ def test_checker_shows_timing_and_effect(client, med, expected):
 
 def test_checker_cites_sources_and_links_the_guide(client):
     _response, page = get(client, INTERACTIONS, [("med", "Fosamax"), ("med", "omeprazole")])
-    for key in ("ODS_MG_HP", "BISPHOS_LABEL_WEBMD", "FDA_PPI_2011"):
+    for key in ("FOSAMAX_LABEL", "FDA_PPI_2011"):
         assert f'href="/references/#ref-{key}"' in page
-    assert 'href="/guides/magnesium-medicine-interactions/#med-bisphosphonates"' in page
+    assert 'href="/guides/magnesium-medicine-interactions/#med-alendronate"' in page
 
 
-def test_checker_groups_names_of_the_same_class(client):
-    response, page = get(client, INTERACTIONS, [("med", "doxycycline"), ("med", "Minocycline")])
+def test_checker_groups_names_of_the_same_medicine(client):
+    response, page = get(client, INTERACTIONS, [("med", "Cipro"), ("med", "ciprofloxacin")])
     results = response.context["results"]
     assert len(results) == 1
-    assert results[0]["queries"] == ["doxycycline", "Minocycline"]
-    assert "You entered: doxycycline, Minocycline" in text_of(page)
+    assert results[0]["queries"] == ["Cipro", "ciprofloxacin"]
+    assert "You entered: Cipro, ciprofloxacin" in text_of(page)
+
+
+def card(page, slug):
+    """The text of one result card."""
+    found = re.search(rf'<article class="tool-card" id="result-{slug}".*?</article>', page, re.S)
+    assert found, f"no result card for {slug}"
+    return text_of(found.group(0))
+
+
+@pytest.mark.parametrize(
+    ("med", "slug", "timing"),
+    [
+        # Each medicine's own label (issue 14): moxifloxacin's gap is longer than ciprofloxacin's.
+        ("moxifloxacin", "moxifloxacin", "at least 4 hours before, or 8 hours after"),
+        ("Avelox", "moxifloxacin", "at least 4 hours before, or 8 hours after"),
+        ("ciprofloxacin", "ciprofloxacin", "at least 2 hours before, or 6 hours after"),
+        ("Cipro", "ciprofloxacin", "at least 2 hours before, or 6 hours after"),
+        ("Levaquin", "levofloxacin", "at least 2 hours before, or 2 hours after"),
+        ("gabapentin", "gabapentin", "Take gabapentin at least 2 hours after the antacid"),
+    ],
+)
+def test_each_medicine_gets_its_own_labels_timing(client, med, slug, timing):
+    _response, page = get(client, INTERACTIONS, [("med", med)])
+    words = card(page, slug)
+    assert timing in words
+    assert "4–6" not in words  # the old class-wide quinolone rule is gone
+    assert "No timing rule" not in words and "We found no reliable source" not in words
+
+
+def test_gabapentin_is_sourced_to_its_label_and_the_magnesium_oxide_study(client):
+    _response, page = get(client, INTERACTIONS, [("med", "gabapentin")])
+    words = card(page, "gabapentin")
+    assert "43%" in words and "at least 2 hours after" in words
+    for key in ("NEURONTIN_LABEL", "Yagi2012"):
+        assert f'href="/references/#ref-{key}"' in page
+
+
+@pytest.mark.parametrize(
+    ("med", "slug", "expected"),
+    [
+        ("Nexium", "proton-pump-inhibitors", "Lowers your magnesium."),
+        ("Prilosec", "proton-pump-inhibitors", "Lowers your magnesium."),
+        ("Protonix", "proton-pump-inhibitors", "Lowers your magnesium."),
+        ("water pill", "loop-and-thiazide-diuretics", "Lowers your magnesium."),
+        ("Lasix", "loop-and-thiazide-diuretics", "Lowers your magnesium."),
+        ("Synthroid", "levothyroxine", "at least 4 hours apart"),
+        ("Fosamax", "alendronate", "at least 30 minutes"),
+        ("Tums", "tums-calcium-carbonate", "Contains calcium."),
+        ("Milk of Magnesia", "milk-of-magnesia", "Contains magnesium."),
+    ],
+)
+def test_brand_and_lay_names_reach_their_row(client, med, slug, expected):
+    _response, page = get(client, INTERACTIONS, [("med", med)])
+    assert expected in card(page, slug)
+
+
+def test_milk_of_magnesia_counts_toward_the_upper_limit(client):
+    _response, page = get(client, INTERACTIONS, [("med", "milk of magnesia")])
+    words = card(page, "milk-of-magnesia")
+    assert "350 mg" in words and "No timing rule" not in words
 
 
 def test_unknown_medicine_is_helpful_not_an_error(client):
@@ -459,7 +519,8 @@ def test_suggestion_link_keeps_the_other_medicines(client):
 
 
 def test_medicine_without_a_source_says_so(client):
-    _response, page = get(client, INTERACTIONS, [("med", "gabapentin")])
+    Interaction.objects.filter(slug="digoxin").get().sources.clear()
+    _response, page = get(client, INTERACTIONS, [("med", "digoxin")])
     assert "We found no reliable source" in text_of(page)
 
 

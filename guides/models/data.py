@@ -124,17 +124,23 @@ class SupplementForm(RenderedMarkdown, models.Model):
 
 
 class Interaction(models.Model):
-    """A medicine (or class) that interacts with magnesium."""
+    """A medicine that interacts with magnesium, each with its own label's timing.
+
+    Two rows are products rather than medicines (milk of magnesia, calcium
+    antacids): the checker knows their names, and says what they contain.
+    """
 
     class Effect(models.TextChoices):
         ABSORPTION = "absorption", "Magnesium lowers the medicine's absorption"
         LOWERS = "lowers", "Lowers magnesium"
         RAISES = "raises", "Raises magnesium"
+        CONTAINS_MAGNESIUM = "contains-magnesium", "Contains magnesium (counts toward the upper limit)"
+        CONTAINS_CALCIUM = "contains-calcium", "Contains calcium, which binds some medicines as magnesium does"
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     names = models.TextField(help_text="Generic and brand names, one per line.")
-    effect = models.CharField(max_length=12, choices=Effect.choices)
+    effect = models.CharField(max_length=20, choices=Effect.choices)
     what_happens = models.TextField()
     what_to_do = models.TextField()
     separation_hours = models.CharField(max_length=60, blank=True)
