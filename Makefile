@@ -32,9 +32,11 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# loadcontent is a three-way sync: it takes what changed in content/, keeps what editors changed in
+# admin, and on a conflict writes nothing; the site then serves the database as it is.
 setup: venv var/secret_key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py loadcontent
+	$(RUN_ENV) $(PY) manage.py loadcontent || echo "content/ was not loaded (see above): nothing was changed, and the site serves the database as it is."
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
 ## make run: install, migrate, load content/, collect static files, serve on 127.0.0.1:$(PORT)

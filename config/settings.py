@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "reversion",
+    "reversion_compare",
     "axes",
     "csp",
     "guides",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
@@ -79,25 +79,39 @@ def _error(message):
 @require_POST
 @staff_member_required
 def upload(request):
-    """Image upload for the markdownx widget."""
+    """Image upload for the markdownx widget. An error says what is wrong with the file, in plain words."""
     upload = request.FILES.get("image")
     if upload is None:
-        return HttpResponseBadRequest("No image.")
+        return _error("No file arrived. Drop or paste a JPEG, PNG or WebP image into the editor.")
+    limit_mb = settings.MARKDOWNX_UPLOAD_MAX_SIZE / 1024 / 1024
     if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
-        return _error("Images must be 5 MB or smaller.")
+        return _error(f"This file is {upload.size / 1024 / 1024:.1f} MB; images must be {limit_mb:g} MB or smaller.")
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            width, height = probe.size
             probe.verify()
+    except Image.DecompressionBombError:
+        return _error(f"This image has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels.")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return _error("That file is not an image we can read. Use a JPEG, PNG or WebP image (SVG is not accepted).")
+    if kind not in FORMATS:
+        return _error(f"{kind} images are not accepted. Use a JPEG, PNG or WebP image.")
+    if width * height > MAX_PIXELS:
+        return _error(
+            f"This image is {width} × {height} pixels ({width * height / 1_000_000:.1f} megapixels); the limit is "
+            f"{MAX_PIXELS // 1_000_000} megapixels. Make it smaller and try again."
+        )
+    try:
         image = Image.open(io.BytesIO(data))
-        if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
-            return _error("Only JPEG, PNG or WebP images are accepted.")
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return _error("That file is not a valid JPEG, PNG or WebP image.")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return _error("That image file is damaged and cannot be read.")
     extension, pil_format = FORMATS[image.format]
     if pil_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    image.info.clear()  # no comments, EXIF or other metadata survive the re-encode
     out = io.BytesIO()
     image.save(out, format=pil_format)  # re-encode: drops metadata and any appended payload
     name = default_storage.save(

@@ -45,7 +45,8 @@ def test_counts_are_reported(content, copy):
     path.write_text(re.sub(r"^updated: .*$", "updated: 2026-11-22", path.read_text(), count=1, flags=re.M))
     out, _ = load(copy)
     line = next(row for row in out.splitlines() if row.startswith("articles"))
-    assert line.split()[1:] == ["0", "1", str(Article.objects.count() - 1)]
+    # created, taken, kept, deleted, conflict, unchanged
+    assert line.split()[1:] == ["0", "1", "0", "0", "0", str(Article.objects.count() - 1)]
     assert Article.objects.get(slug="magnesium-deficiency").updated.isoformat() == "2026-11-22"
 
 

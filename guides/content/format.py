@@ -246,6 +246,7 @@ SPECS = (
     ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
+SPEC_BY_MODEL = {s.model: s for s in SPECS}
 KEY_FIELD = {"references": "key", "intake": None, "faqs": None, "redirects": "old_slug", "search-terms": "term"}
 
 

@@ -9,7 +9,8 @@ The models live in submodules; import them from here (``from guides.models impor
 - ``sources``: ``Person``, ``Reference`` and the reference field validators;
 - ``data``: ``Food``, ``SupplementForm``, ``Interaction``, ``IntakeValue``;
 - ``articles``: ``Topic``, ``Article``, ``Citation``, ``FAQ``, ``Page``, ``SlugHistory``;
-- ``search``: ``SearchTerm``, ``SearchDocument``, ``SearchWord``, ``SEARCH_TERM_RE``.
+- ``search``: ``SearchTerm``, ``SearchDocument``, ``SearchWord``, ``SEARCH_TERM_RE``;
+- ``sync``: ``SyncRecord``, what ``content/`` and the database last agreed on.
 """
 
 from .articles import A_TO_Z, FAQ, Article, ArticleQuerySet, Citation, FAQQuerySet, Page, SlugHistory, Topic
@@ -17,6 +18,7 @@ from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
 from .data import Food, IntakeValue, Interaction, SupplementForm
 from .search import SEARCH_TERM_RE, SearchDocument, SearchTerm, SearchWord
 from .sources import Person, Reference, cite_key_validator, doi_validator, pmid_validator
+from .sync import SyncRecord
 
 __all__ = [
     "A_TO_Z",
@@ -39,6 +41,7 @@ __all__ = [
     "SearchWord",
     "SlugHistory",
     "SupplementForm",
+    "SyncRecord",
     "Topic",
     "cite_key_validator",
     "doi_validator",

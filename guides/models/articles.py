@@ -3,6 +3,7 @@
 import math
 import re
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -14,6 +15,7 @@ from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
 from .sources import Person, Reference
 
 
+@reversion.register(exclude=("intro_html",), ignore_duplicates=True)
 class Topic(RenderedMarkdown, models.Model):
     """A topic hub: deficiency, excess, interactions, women, athletes, ..."""
 
@@ -54,6 +56,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+@reversion.register(exclude=("body_html", "toc_html", "word_count", "reading_minutes"), ignore_duplicates=True)
 class Article(RenderedMarkdown, models.Model):
     """A guide page."""
 
@@ -184,6 +187,7 @@ class FAQQuerySet(models.QuerySet):
         return self.filter(models.Q(article__isnull=True) | models.Q(article__in=Article.objects.published()))
 
 
+@reversion.register(exclude=("answer_html",), ignore_duplicates=True)
 class FAQ(RenderedMarkdown, models.Model):
     """A reader question with a short, cited answer."""
 
@@ -209,6 +213,7 @@ class FAQ(RenderedMarkdown, models.Model):
     markdown_fields = {"answer": "answer_html"}
 
 
+@reversion.register(exclude=("body_html",), ignore_duplicates=True)
 class Page(RenderedMarkdown, models.Model):
     """A site page such as About or Editorial policy, editable in admin."""
 
@@ -232,6 +237,7 @@ class Page(RenderedMarkdown, models.Model):
     markdown_fields = {"body": "body_html"}
 
 
+@reversion.register(ignore_duplicates=True)
 class SlugHistory(models.Model):
     """An old guide slug that now answers with a 301 to the guide."""
 

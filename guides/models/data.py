@@ -1,5 +1,6 @@
 """Reference data that guides and tools draw on: foods, supplement forms, medicine interactions, intakes."""
 
+import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -9,6 +10,7 @@ from .base import RenderedMarkdown
 from .sources import Reference
 
 
+@reversion.register(ignore_duplicates=True)
 class Food(models.Model):
     """A food and its electrolytes per serving. Null means unknown, not zero."""
 
@@ -77,6 +79,7 @@ class Food(models.Model):
         return round(float(value) * 100 / self.DAILY_VALUES[nutrient])
 
 
+@reversion.register(exclude=("body_html",), ignore_duplicates=True)
 class SupplementForm(RenderedMarkdown, models.Model):
     """A chemical form of magnesium sold as a supplement."""
 
@@ -123,6 +126,7 @@ class SupplementForm(RenderedMarkdown, models.Model):
     markdown_fields = {"body": "body_html"}
 
 
+@reversion.register(ignore_duplicates=True)
 class Interaction(models.Model):
     """A medicine that interacts with magnesium, each with its own label's timing.
 
@@ -160,6 +164,7 @@ class Interaction(models.Model):
         return [n.strip() for n in self.names.splitlines() if n.strip()]
 
 
+@reversion.register(ignore_duplicates=True)
 class IntakeValue(models.Model):
     """A magnesium reference intake (RDA, AI) or supplemental upper limit (UL)."""
 

@@ -2,6 +2,7 @@
 
 import re
 
+import reversion
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +10,7 @@ from django.db import models
 SEARCH_TERM_RE = re.compile(r"^[^\W_]+( [^\W_]+)*$")
 
 
+@reversion.register(ignore_duplicates=True)
 class SearchTerm(models.Model):
     """A reader's word or spelling that site search also looks up as other words.
 

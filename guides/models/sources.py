@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -12,6 +13,7 @@ doi_validator = RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1234/a
 pmid_validator = RegexValidator(r"^\d{1,9}$", "A PMID is digits only.")
 
 
+@reversion.register(ignore_duplicates=True)
 class Person(models.Model):
     """An author or medical reviewer."""
 
@@ -37,6 +39,7 @@ class Person(models.Model):
         return reverse("guides:person", args=[self.slug])
 
 
+@reversion.register(ignore_duplicates=True)
 class Reference(models.Model):
     """A source that guides cite with ``[@key]``."""
 

@@ -1,14 +1,10 @@
-"""Admin for editors: Markdown with live preview, validation that names errors."""
+"""One admin per content model, each built on ``ContentAdmin`` (``guides.admin.base``)."""
 
-from django import forms
 from django.contrib import admin
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import urlencode
-from markdownx.widgets import AdminMarkdownxWidget
 
-from .models import (
+from ..models import (
     FAQ,
     Article,
     Citation,
@@ -24,52 +20,11 @@ from .models import (
     SupplementForm,
     Topic,
 )
-from .rendering import pipeline, resolvers
+from .base import ContentAdmin, ContentFields
 
 admin.site.site_header = "Magnesium & Electrolytes Guide: editors"
 admin.site.site_title = "Guide editors"
 admin.site.index_title = "Content"
-
-
-class PreviewWidget(AdminMarkdownxWidget):
-    """The Markdown editor, previewing with the options of the field it edits (``markdown_options``)."""
-
-    def __init__(self, field_label, attrs=None):
-        super().__init__(attrs)
-        self.field_label = field_label
-
-    def add_markdownx_attrs(self, attrs):
-        attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
-        attrs["data-markdownx-urls-path"] = (
-            reverse("markdownx_markdownify") + "?" + urlencode({"field": self.field_label})
-        )
-        return attrs
-
-
-class MarkdownCheckedForm(forms.ModelForm):
-    """Every Markdown field is checked as the loader checks it: citations, links and tables must exist."""
-
-    def clean(self):
-        cleaned = super().clean()
-        model = self._meta.model
-        for field in getattr(model, "markdown_fields", {}):
-            if field in cleaned and field not in self.errors:
-                rendered = pipeline.render(cleaned[field], model.markdown_options(field))
-                problems = pipeline.check(rendered, resolvers.Known.in_database(rendered))
-                if problems:
-                    self.add_error(field, "; ".join(problems))
-        return cleaned
-
-
-class MarkdownAdminMixin:
-    """Markdown fields get the editor with a live preview, and are checked on save."""
-
-    form = MarkdownCheckedForm
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in getattr(self.model, "markdown_fields", {}):
-            kwargs["widget"] = PreviewWidget(f"{self.model._meta.label_lower}.{db_field.name}")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class CitationInline(admin.TabularInline):
@@ -84,7 +39,7 @@ class CitationInline(admin.TabularInline):
         return False
 
 
-class FAQInline(MarkdownAdminMixin, admin.StackedInline):
+class FAQInline(ContentFields, admin.StackedInline):
     model = FAQ
     extra = 0
     fields = ("question", "answer", "topics", "order")
@@ -92,7 +47,7 @@ class FAQInline(MarkdownAdminMixin, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ContentAdmin):
     list_display = ("title", "state", "parent", "updated", "last_reviewed", "next_review_due", "view_link")
     list_filter = ("status", "topics", "author", "reviewer")
     search_fields = ("title", "slug", "summary")
@@ -134,16 +89,14 @@ class ArticleAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, "View" if obj.is_published else "Preview")
 
     def save_model(self, request, obj, form, change):
-        if change and "slug" in form.changed_data and form.initial.get("slug"):
-            super().save_model(request, obj, form, change)
-            SlugHistory.objects.filter(old_slug=obj.slug).delete()
-            SlugHistory.objects.update_or_create(old_slug=form.initial["slug"], defaults={"article": obj})
-            return
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            SlugHistory.objects.filter(old_slug=obj.slug).delete()  # the guide took back an old slug
+            SlugHistory.objects.update_or_create(old_slug=form.initial["slug"], defaults={"article": obj})
 
 
 @admin.register(Topic)
-class TopicAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+class TopicAdmin(ContentAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -151,7 +104,7 @@ class TopicAdmin(MarkdownAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ContentAdmin):
     list_display = ("name", "credentials", "role")
     list_filter = ("role",)
     prepopulated_fields = {"slug": ("name",)}
@@ -159,14 +112,14 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(ContentAdmin):
     list_display = ("key", "title", "container", "year", "doi", "pmid")
     search_fields = ("key", "title", "authors", "doi", "pmid")
     list_filter = ("year",)
 
 
 @admin.register(FAQ)
-class FAQAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+class FAQAdmin(ContentAdmin):
     list_display = ("question", "article", "order")
     list_filter = ("topics", "article")
     search_fields = ("question", "answer")
@@ -175,7 +128,7 @@ class FAQAdmin(MarkdownAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Food)
-class FoodAdmin(admin.ModelAdmin):
+class FoodAdmin(ContentAdmin):
     list_display = ("name", "category", "serving", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
     list_filter = ("category",)
     search_fields = ("name",)
@@ -184,14 +137,14 @@ class FoodAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupplementForm)
-class SupplementFormAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+class SupplementFormAdmin(ContentAdmin):
     list_display = ("name", "elemental_percent", "evidence", "order")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("sources",)
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ContentAdmin):
     list_display = ("name", "effect", "separation_hours", "order")
     list_filter = ("effect",)
     search_fields = ("name", "names")
@@ -199,27 +152,27 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeValue)
-class IntakeValueAdmin(admin.ModelAdmin):
+class IntakeValueAdmin(ContentAdmin):
     list_display = ("__str__", "kind", "sex", "stage", "age_min", "age_max", "amount_mg")
     list_filter = ("kind", "sex", "stage")
     filter_horizontal = ("sources",)
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+class PageAdmin(ContentAdmin):
     list_display = ("title", "slug", "updated")
     prepopulated_fields = {"slug": ("title",)}
 
 
 @admin.register(SlugHistory)
-class SlugHistoryAdmin(admin.ModelAdmin):
+class SlugHistoryAdmin(ContentAdmin):
     list_display = ("old_slug", "article")
     search_fields = ("old_slug", "article__slug")
     autocomplete_fields = ("article",)
 
 
 @admin.register(SearchTerm)
-class SearchTermAdmin(admin.ModelAdmin):
+class SearchTermAdmin(ContentAdmin):
     """Lay words, other spellings and synonyms that site search also looks up."""
 
     list_display = ("term", "expansion_summary")
