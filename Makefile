@@ -44,9 +44,9 @@ run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (editors: make admin, then /admin/)"
 	$(RUN_ENV) $(VENV)/bin/gunicorn config.wsgi:application -c config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-## make admin: create an editor (superuser) account
+## make admin: create an editor account (in the Editors group); see the README for a reviewer
 admin: setup
-	$(RUN_ENV) $(PY) manage.py createsuperuser
+	$(RUN_ENV) $(PY) manage.py createeditor
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

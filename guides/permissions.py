@@ -1,6 +1,13 @@
-"""The "Editors" group: change content, never users, groups or site settings."""
+"""The two staff groups, created or repaired after every migrate (and test flush).
+
+- **Editors** change content (their changes to reviewed content are staged for review),
+  never users, groups or site settings; they can read the review queue.
+- **Medical reviewers** have the same permissions, and approve or request changes
+  (``guides.editorial.workflow``): membership of this group is what makes a reviewer.
+"""
 
 EDITORS = "Editors"
+REVIEWERS = "Medical reviewers"
 CONTENT_MODELS = [
     "article",
     "topic",
@@ -16,13 +23,23 @@ CONTENT_MODELS = [
     "citation",
     "searchterm",
 ]
+READ_ONLY = ["change", "changeevent"]
 
 
 def ensure_editors_group(sender=None, apps=None, **kwargs):
-    """Create or repair the group. Runs after every migrate (and test flush)."""
+    """Create or repair both groups. Returns the Editors group."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    perms = Permission.objects.filter(content_type__app_label="guides", content_type__model__in=CONTENT_MODELS)
-    group.permissions.set(perms)
-    return group
+    perms = list(
+        Permission.objects.filter(
+            Q(content_type__model__in=CONTENT_MODELS)
+            | Q(content_type__model__in=READ_ONLY, codename__startswith="view_"),
+            content_type__app_label="guides",
+        )
+    )
+    groups = {}
+    for name in (EDITORS, REVIEWERS):
+        groups[name], _ = Group.objects.get_or_create(name=name)
+        groups[name].permissions.set(perms)
+    return groups[EDITORS]

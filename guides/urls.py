@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import foods, views
 from .search import views as search
 from .tools import views as tools
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("guides/<slug:slug>/preview/", views.article_preview, name="article_preview"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
-    path("foods/", views.food_list, name="foods"),
-    path("foods.csv", views.food_csv, name="foods_csv"),
+    path("foods/", foods.food_list, name="foods"),
+    path("foods.csv", foods.food_csv, name="foods_csv"),
     path("supplements/", views.supplement_list, name="supplements"),
     path("supplements/<slug:slug>/", views.supplement_detail, name="supplement"),
     path("faq/", views.faq_list, name="faq"),

@@ -1,6 +1,6 @@
 """Public pages. Every list is bounded; every page makes a fixed number of queries."""
 
-import csv
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -16,12 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from .cache import cached_page, fragment
+from .editorial import workflow
 from .models import (
     A_TO_Z,
     FAQ,
     Article,
+    Change,
     Citation,
-    Food,
     Page,
     Person,
     Reference,
@@ -29,7 +30,7 @@ from .models import (
     SupplementForm,
     Topic,
 )
-from .rendering import pages, placeholders, resolvers
+from .rendering import pages, pipeline, placeholders, resolvers
 
 HOME_GUIDES = 30
 GUIDES_PER_PAGE = 100
@@ -124,12 +125,28 @@ def article_prefetches():
     )
 
 
-def guide_page(article):
-    """Everything a guide page shows besides the article row, rendered from the rows as they are now."""
+def guide_page(article, citations=None):
+    """Everything a guide page shows besides the article row, rendered from the rows as they are now.
+
+    ``citations`` stands in for the saved ``Citation`` rows when a draft is previewed.
+    """
     prefetch_related_objects([article], *article_prefetches())
     faqs = list(article.faqs.all())
     related, lookups = resolvers.related_and_links(article, article.body_html, *(f.answer_html for f in faqs))
-    return pages.guide_page(article, list(article.citations.all()), faqs, related, lookups)
+    changes = list(Change.objects.what_changed(article))
+    citations = list(article.citations.all()) if citations is None else citations
+    return pages.guide_page(article, citations, faqs, related, lookups, changes)
+
+
+def _draft_citations(article):
+    """A previewed draft's numbered sources, from its own body (the saved Citation rows are the live guide's)."""
+    rendered = pipeline.render(article.body, Article.markdown_options("body"))
+    references = {r.key: r for r in Reference.objects.filter(key__in=rendered.cited_keys)}
+    return [
+        SimpleNamespace(reference=references[key], occurrences=count)
+        for key, count in rendered.citations
+        if key in references
+    ]
 
 
 def _render_article(request, article, preview):
@@ -159,11 +176,20 @@ def article_detail(request, slug):
 @never_cache
 @staff_member_required
 def article_preview(request, slug):
-    """Staff see drafts exactly as readers will, never cached."""
+    """Staff see a guide as readers will once its open change is approved (or as it is), never cached."""
     article = get_object_or_404(Article.objects.select_related("author", "reviewer", "parent"), slug=slug)
-    return render(
-        request, "guides/article.html", {"article": article, "parts": _render_article(request, article, True)}
-    )
+    change = workflow.open_change(Article, article.pk)
+    citations = None
+    if change is not None:
+        draft, _form = workflow.draft_instance(change)
+        if draft is not None:
+            article, citations = draft, _draft_citations(draft)
+    context = {"article": article, "page": guide_page(article, citations), "preview": True, "change": change}
+    parts = {
+        "meta": render_to_string("guides/_article_meta.html", context, request),
+        "body": render_to_string("guides/_article_body.html", context, request),
+    }
+    return render(request, "guides/article.html", {"article": article, "parts": parts})
 
 
 @require_safe
@@ -257,86 +283,6 @@ def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
     body_html = placeholders.fill(page.body_html, resolvers.lookups(page.body_html))
     return render(request, "guides/page.html", {"page": page, "body_html": body_html})
-
-
-FOOD_SORTS = {
-    "name": ("name",),
-    "magnesium": ("-magnesium_mg", "name"),
-    "potassium": ("-potassium_mg", "name"),
-    "calcium": ("-calcium_mg", "name"),
-    "sodium": ("-sodium_mg", "name"),
-}
-
-
-def _food_rows(request):
-    sort = request.GET.get("sort", "magnesium")
-    if sort not in FOOD_SORTS:
-        sort = "magnesium"
-    category = request.GET.get("category", "")
-    if category not in Food.Category.values:
-        category = ""
-    foods = Food.objects.all()
-    if category:
-        foods = foods.filter(category=category)
-    order = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc() for f in FOOD_SORTS[sort]]
-    return sort, category, list(foods.order_by(*order))
-
-
-@require_safe
-@cached_page
-def food_list(request):
-    sort, category, foods = _food_rows(request)
-    top = max((float(f.magnesium_mg) for f in foods if f.magnesium_mg is not None), default=0)
-    chart = [f for f in foods if f.magnesium_mg is not None]
-    return render(
-        request,
-        "guides/foods.html",
-        {
-            "foods": foods,
-            "sort": sort,
-            "category": category,
-            "categories": Food.Category.choices,
-            "chart": chart,
-            "chart_max": top,
-            "daily_values": Food.DAILY_VALUES,
-            "sorts": [(key, key.capitalize()) for key in FOOD_SORTS],
-        },
-    )
-
-
-@require_safe
-def food_csv(request):
-    _sort, _category, foods = _food_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="magnesium-food-sources.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "food",
-            "category",
-            "serving",
-            "magnesium_mg",
-            "magnesium_dv_pct",
-            "potassium_mg",
-            "potassium_dv_pct",
-            "calcium_mg",
-            "calcium_dv_pct",
-            "sodium_mg",
-            "sodium_dv_pct",
-        ]
-    )
-    for f in foods:
-        row = [_csv_safe(f.name), f.get_category_display(), _csv_safe(f.serving)]
-        for nutrient in Food.NUTRIENTS:
-            value = getattr(f, f"{nutrient}_mg")
-            row += ["" if value is None else value, "" if value is None else f.percent_dv(nutrient)]
-        writer.writerow(row)
-    return response
-
-
-def _csv_safe(text):
-    """Stop spreadsheet formula injection."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 ROBOTS = """User-agent: *

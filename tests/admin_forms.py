@@ -70,3 +70,44 @@ def post_form(client, url, form, **changes):
     """Post ``form`` (from ``read_form``) with ``changes`` applied, pressing Save."""
     data = {**form, **changes, "_save": "Save"}
     return client.post(url, data)
+
+
+def make_reviewer(username="reviewer"):
+    """A staff user in the Medical reviewers group, linked to a person page so a byline can name them."""
+    from django.contrib.auth.models import Group, User
+
+    from guides.models import Person
+    from guides.permissions import REVIEWERS, ensure_editors_group
+
+    ensure_editors_group()
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User.objects.create_user(username, f"{username}@example.org", "a-long-reviewer-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    person = Person.objects.filter(user__isnull=True, role=Person.Role.REVIEWER).first()
+    person = person or Person.objects.create(slug=f"test-{username}", name="Test Reviewer", role=Person.Role.REVIEWER)
+    person.user = user
+    person.save()
+    return user
+
+
+def approve_open(model, pk, reviewer=None, note="Checked against the sources."):
+    """Have ``reviewer`` approve the open staged change to row ``pk`` (submitting it first if it is a draft)."""
+    from guides.editorial import workflow
+
+    change = workflow.open_change(model, pk)
+    assert change is not None, f"no open change to {model.__name__} {pk}"
+    return approve_change(change, reviewer, note)
+
+
+def approve_change(change, reviewer=None, note="Checked against the sources."):
+    """Have ``reviewer`` (default: a new medical reviewer) approve ``change``, submitting it first if need be."""
+    from guides.editorial import workflow
+    from guides.models import Change
+
+    reviewer = reviewer or make_reviewer()
+    if change.state != Change.State.IN_REVIEW:
+        change.state = Change.State.IN_REVIEW
+        change.save()
+    return workflow.approve(change, reviewer, note)

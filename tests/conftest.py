@@ -62,3 +62,11 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def reviewer(db):
+    """A staff user in the Medical reviewers group, linked to a person page so a byline can name them."""
+    from tests.admin_forms import make_reviewer
+
+    return make_reviewer()

@@ -12,6 +12,8 @@ from PIL import Image
 from guides.models import FAQ, Article, Person, Topic
 from guides.rendering import pipeline
 
+from .admin_forms import approve_open
+
 PREVIEW = "/admin/markdownx/markdownify/"
 UPLOAD = "/admin/markdownx/upload/"
 
@@ -149,7 +151,7 @@ class TestArticleAdmin:
         assert conversions.of(form["body"].splitlines()[0]) == 1  # the check and the save share one render
         assert 'href="#source-1"' in Article.objects.get(slug="a-new-guide").body_html
 
-    def test_change_renders_the_body_once(self, content, editor_client):
+    def test_change_renders_the_body_once(self, content, editor_client, reviewer):
         article = Article.objects.get(slug="magnesium-testing")
         body = article.body + "\r\n\r\nOne more line from the editor [@HuangKuo2007]."
         with Conversions() as conversions:
@@ -159,11 +161,14 @@ class TestArticleAdmin:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert conversions.of("One more line from the editor") == 1
         article.refresh_from_db()
+        assert "One more line from the editor" not in article.body_html  # staged: readers see the reviewed text
+        approve_open(Article, article.pk, reviewer)
+        article.refresh_from_db()
         assert "\r" not in article.body
         assert "One more line from the editor" in article.body_html
         assert "HuangKuo2007" in article.citations.values_list("reference__key", flat=True)
 
-    def test_faq_change_renders_the_answer_once(self, content, editor_client):
+    def test_faq_change_renders_the_answer_once(self, content, editor_client, reviewer):
         faq = FAQ.objects.filter(article__isnull=False).first()
         data = {
             "question": faq.question,
@@ -176,6 +181,7 @@ class TestArticleAdmin:
             response = editor_client.post(f"/admin/guides/faq/{faq.pk}/change/", data)
         assert response.status_code == 302, response.content.decode()[:2000]
         assert conversions.of("Yes, see") == 1
+        approve_open(FAQ, faq.pk, reviewer)
         faq.refresh_from_db()
         assert 'href="/references/#ref-HuangKuo2007"' in faq.answer_html  # the FAQ's own citation style
 
@@ -188,11 +194,13 @@ class TestArticleAdmin:
         assert conversions.of("A body written after the check.") == 1
         assert "A body written after the check." in article.body_html
 
-    def test_slug_change_records_history(self, content, editor_client):
+    def test_slug_change_records_history(self, content, editor_client, reviewer):
         article = Article.objects.get(slug="magnesium-testing")
         data = self.form(slug="magnesium-tests", title=article.title, body=article.body)
         response = editor_client.post(f"/admin/guides/article/{article.pk}/change/", data)
         assert response.status_code == 302
+        assert editor_client.get("/guides/magnesium-testing/").status_code == 200  # staged, not yet approved
+        approve_open(Article, article.pk, reviewer)
         assert editor_client.get("/guides/magnesium-testing/").status_code == 301
 
 

@@ -46,7 +46,7 @@ pytestmark = [
 
 
 class FormReader(HTMLParser):
-    """Collects the submittable values of the first <form id="article_form">."""
+    """Collects the submittable values of the guide form (#article_form) or the review form (#review_form)."""
 
     def __init__(self):
         super().__init__()
@@ -54,7 +54,7 @@ class FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and a.get("id") == "article_form":
+        if tag == "form" and a.get("id") in ("article_form", "review_form"):
             self._in_form = True
         if not self._in_form:
             return
@@ -117,6 +117,7 @@ def cluster():
         "u = User.objects.create_user('editor', password='scale-out-password-1', is_staff=True); "
         "u.groups.add(Group.objects.get(name='Editors'))",
     )
+    run("createeditor", "reviewer", "--reviewer", "--person", "medical-review-team", "--password", "scale-out-review-2")
     servers = []
     for _ in range(2):
         port = free_port()
@@ -153,6 +154,31 @@ def cluster():
     admin.close()
 
 
+def login(base, username, password):
+    """An opener holding a logged-in admin session on one instance."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    _, page = get(base + "/admin/login/", opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"}
+    request = urllib.request.Request(
+        base + "/admin/login/", data=urllib.parse.urlencode(data).encode(), headers={"Referer": base + "/admin/login/"}
+    )
+    opener.open(request)
+    return opener
+
+
+def post_form(opener, url, **changes):
+    """Read the page's form at ``url``, apply ``changes`` and post it; returns the page it redirects to."""
+    reader = FormReader()
+    reader.feed(get(url, opener)[1])
+    fields = [(k, changes.pop(k) if k in changes else v) for k, v in reader.fields] + list(changes.items())
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})
+    with opener.open(request) as response:
+        assert response.status == 200, response.status
+        return response.read().decode()
+
+
 def get(url, opener=None):
     with (opener or urllib.request.build_opener()).open(url, timeout=10) as response:  # noqa: S310 (127.0.0.1)
         return response.headers, response.read().decode()
@@ -166,26 +192,21 @@ def test_edit_on_a_is_visible_on_b_at_once(cluster):
         headers, _ = get(base + GUIDE)
         assert headers["X-Cache"] == "hit"
 
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    _, login = get(a + "/admin/login/", opener)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": "editor", "password": "scale-out-password-1", "next": "/admin/"}
-    ).encode()
-    opener.open(urllib.request.Request(a + "/admin/login/", data=data, headers={"Referer": a + "/admin/login/"}))
-    _, listing = get(a + "/admin/guides/article/?q=magnesium-testing", opener)
+    editor = login(a, "editor", "scale-out-password-1")
+    _, listing = get(a + "/admin/guides/article/?q=magnesium-testing", editor)
     change = re.search(r'href="(/admin/guides/article/\d+/change/)[^"]*"', listing).group(1)
-    _, form_html = get(a + change, opener)
-    reader = FormReader()
-    reader.feed(form_html)
     new_title = "Magnesium blood tests, edited on instance A"
-    fields = [(k, new_title if k == "title" else v) for k, v in reader.fields]
-    request = urllib.request.Request(
-        a + change, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": a + change}
+    submitted = post_form(
+        editor, a + change, title=new_title, change_note="A clearer title", _submit="Submit for review"
     )
-    with opener.open(request) as response:
-        assert response.status == 200 and "/admin/guides/article/" in response.url  # redirected to the list
+    assert "Submitted for review" in submitted
+    assert new_title not in get(b + GUIDE)[1]  # staged: readers keep the reviewed page until approval
+
+    reviewer = login(b, "reviewer", "scale-out-review-2")  # the reviewer works on the other instance
+    _, queue = get(b + "/admin/guides/change/", reviewer)
+    review = re.search(r'href="(/admin/guides/change/\d+/review/)"', queue).group(1)
+    approved = post_form(reviewer, b + review, note="Checked: the title reads better.", _approve="Approve")
+    assert "Approved: readers now see the change" in approved, approved[:3000]
 
     headers, html = get(b + GUIDE)
     assert new_title in html

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from reversion.models import Revision, Version
 
+from guides.editorial import workflow
 from guides.models import FAQ, Article, Food, SlugHistory, SyncRecord
-from tests.admin_forms import post_form, read_form
+from tests.admin_forms import approve_open, post_form, read_form
 
 CONTENT = Path(settings.CONTENT_DIR)
 GUIDE = "magnesium-testing"
@@ -55,8 +56,10 @@ def change_url(obj):
 
 
 def admin_edit(client, obj, **changes):
+    """An edit in admin as readers get it: saved (staged), then approved by a medical reviewer."""
     response = post_form(client, change_url(obj), read_form(client, change_url(obj)), **changes)
     assert response.status_code == 302, response.content.decode()[:3000]
+    approve_open(type(obj), obj.pk)
     obj.refresh_from_db()
     return obj
 
@@ -233,21 +236,23 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(admin_
     assert response.status_code == 200
     assert "admin" in html and "saved a change to this while you were editing" in html
     assert "The second editor&#x27;s summary, long enough to pass." in html  # the text stays in the form
+    draft = workflow.open_change(Article, article.pk)  # the first editor's change is kept, staged for review
+    assert draft.data["title"] == ["The first editor's title"]
+    assert "The second editor's summary, long enough to pass." not in draft.data["summary"]
+    approve_open(Article, article.pk)
     article.refresh_from_db()
     assert article.title == "The first editor's title"
-    assert article.summary != "The second editor's summary, long enough to pass."
 
 
-def test_an_inline_faq_changed_elsewhere_is_refused_too(admin_client):
-    article = Article.objects.get(slug=GUIDE)
-    form = read_form(admin_client, change_url(article))
-    faq = article.faqs.first()
-    faq.answer += " Changed in the FAQ admin meanwhile."
+def test_a_faq_changed_elsewhere_is_refused_too(admin_client):
+    faq = Article.objects.get(slug=GUIDE).faqs.first()
+    form = read_form(admin_client, change_url(faq))
+    faq.answer += " Changed by loadcontent meanwhile."
     faq.save()
-    prefix = next(k for k, v in form.items() if k.endswith("-id") and v == str(faq.pk))[: -len("-id")]
-    response = post_form(admin_client, change_url(article), form, **{f"{prefix}-question": "A new question?"})
+    response = post_form(admin_client, change_url(faq), form, question="A new question?")
     assert response.status_code == 200
     assert "saved a change to this while you were editing" in response.content.decode()
+    assert workflow.open_change(FAQ, faq.pk) is None
     faq.refresh_from_db()
     assert faq.question != "A new question?"
 
@@ -302,6 +307,7 @@ def test_a_save_that_changes_nothing_writes_no_revision_and_no_log(admin_client)
     assert post_form(admin_client, change_url(article), form, **crlf).status_code == 302
     assert Version.objects.get_for_object(article).count() == versions
     assert LogEntry.objects.count() == logs
+    assert workflow.open_change(Article, article.pk) is None  # and no empty draft for a reviewer
     article.refresh_from_db()
     assert "\r" not in article.body
 
@@ -323,6 +329,9 @@ def test_revert_in_admin_restores_the_public_page_and_history_shows_a_diff(admin
     revert_url = f"/admin/guides/article/{article.pk}/history/{older.pk}/"
     response = post_form(admin_client, revert_url, read_form(admin_client, revert_url))
     assert response.status_code == 302, response.content.decode()[:2000]
+    # the revert is staged like any change: readers keep the reviewed page until it is approved
+    assert "A sentence that will be reverted." in client.get(article.get_absolute_url()).content.decode()
+    approve_open(Article, article.pk)
     assert "A sentence that will be reverted." not in client.get(article.get_absolute_url()).content.decode()
     assert Version.objects.get_for_object(article).count() == len(versions) + 1  # the revert is a revision
 

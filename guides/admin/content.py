@@ -1,9 +1,11 @@
 """One admin per content model, each built on ``ContentAdmin`` (``guides.admin.base``)."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ..editorial import workflow
 from ..models import (
     FAQ,
     Article,
@@ -20,11 +22,14 @@ from ..models import (
     SupplementForm,
     Topic,
 )
-from .base import ContentAdmin, ContentFields
+from .base import ContentAdmin
+from .filters import ReviewFilter
+from .review import StagedAdmin
 
 admin.site.site_header = "Magnesium & Electrolytes Guide: editors"
 admin.site.site_title = "Guide editors"
 admin.site.index_title = "Content"
+admin.site.index_template = "admin/guides_index.html"  # the review dashboard above the model list
 
 
 class CitationInline(admin.TabularInline):
@@ -39,23 +44,43 @@ class CitationInline(admin.TabularInline):
         return False
 
 
-class FAQInline(ContentFields, admin.StackedInline):
+class FAQInline(admin.TabularInline):
+    """A guide's questions, listed: each is edited (and reviewed) on its own FAQ page."""
+
     model = FAQ
     extra = 0
-    fields = ("question", "answer", "topics", "order")
-    filter_horizontal = ("topics",)
+    can_delete = False
+    fields = ("edit_link", "order")
+    readonly_fields = fields
+    verbose_name_plural = "Questions readers ask (edit each on its FAQ page; changes are reviewed)"
+
+    @admin.display(description="Question")
+    def edit_link(self, faq):
+        return format_html('<a href="{}">{}</a>', reverse("admin:guides_faq_change", args=[faq.pk]), faq.question)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Article)
-class ArticleAdmin(ContentAdmin):
-    list_display = ("title", "state", "parent", "updated", "last_reviewed", "next_review_due", "view_link")
-    list_filter = ("status", "topics", "author", "reviewer")
+class ArticleAdmin(StagedAdmin):
+    list_display = ("title", "state", "review_state", "next_review_due", "view_link")
+    list_filter = (ReviewFilter, "status", "topics", "author", "reviewer")
     search_fields = ("title", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics", "related")
     autocomplete_fields = ("parent",)
     date_hierarchy = "updated"
-    readonly_fields = ("word_count", "reading_minutes")
+    # Review dates, the reviewer and the status are set by approval, never typed (guides.editorial.workflow).
+    readonly_fields = (
+        "status",
+        "reviewer",
+        "updated",
+        "last_reviewed",
+        "next_review_due",
+        "word_count",
+        "reading_minutes",
+    )
     inlines = [CitationInline, FAQInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "summary", "key_points", "body")}),
@@ -83,20 +108,27 @@ class ArticleAdmin(ContentAdmin):
             return f"Scheduled for {obj.published:%-d %B %Y}"
         return obj.get_status_display()
 
+    @admin.display(description="Review")
+    def review_state(self, obj):
+        change = workflow.open_change(Article, obj.pk)
+        if change is not None:
+            return f"Change {change.get_state_display().lower()}"
+        if obj.next_review_due and obj.next_review_due < timezone.localdate():
+            return "Overdue"
+        return ""
+
     @admin.display(description="On site")
     def view_link(self, obj):
         url = obj.get_absolute_url() if obj.is_published else f"{obj.get_absolute_url()}preview/"
         return format_html('<a href="{}">{}</a>', url, "View" if obj.is_published else "Preview")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "slug" in form.changed_data and form.initial.get("slug"):
-            SlugHistory.objects.filter(old_slug=obj.slug).delete()  # the guide took back an old slug
-            SlugHistory.objects.update_or_create(old_slug=form.initial["slug"], defaults={"article": obj})
+    def view_on_site(self, obj):
+        """Readers' page when they can see it; the staff preview of a draft (which readers cannot)."""
+        return obj.get_absolute_url() if obj.is_published else f"{obj.get_absolute_url()}preview/"
 
 
 @admin.register(Topic)
-class TopicAdmin(ContentAdmin):
+class TopicAdmin(StagedAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -119,7 +151,7 @@ class ReferenceAdmin(ContentAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(ContentAdmin):
+class FAQAdmin(StagedAdmin):
     list_display = ("question", "article", "order")
     list_filter = ("topics", "article")
     search_fields = ("question", "answer")
@@ -128,7 +160,7 @@ class FAQAdmin(ContentAdmin):
 
 
 @admin.register(Food)
-class FoodAdmin(ContentAdmin):
+class FoodAdmin(StagedAdmin):
     list_display = ("name", "category", "serving", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
     list_filter = ("category",)
     search_fields = ("name",)
@@ -137,14 +169,14 @@ class FoodAdmin(ContentAdmin):
 
 
 @admin.register(SupplementForm)
-class SupplementFormAdmin(ContentAdmin):
+class SupplementFormAdmin(StagedAdmin):
     list_display = ("name", "elemental_percent", "evidence", "order")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("sources",)
 
 
 @admin.register(Interaction)
-class InteractionAdmin(ContentAdmin):
+class InteractionAdmin(StagedAdmin):
     list_display = ("name", "effect", "separation_hours", "order")
     list_filter = ("effect",)
     search_fields = ("name", "names")
@@ -152,14 +184,14 @@ class InteractionAdmin(ContentAdmin):
 
 
 @admin.register(IntakeValue)
-class IntakeValueAdmin(ContentAdmin):
+class IntakeValueAdmin(StagedAdmin):
     list_display = ("__str__", "kind", "sex", "stage", "age_min", "age_max", "amount_mg")
     list_filter = ("kind", "sex", "stage")
     filter_horizontal = ("sources",)
 
 
 @admin.register(Page)
-class PageAdmin(ContentAdmin):
+class PageAdmin(StagedAdmin):
     list_display = ("title", "slug", "updated")
     prepopulated_fields = {"slug": ("title",)}
 

@@ -103,40 +103,69 @@ class Report:
 # --- Rules --------------------------------------------------------------------
 
 
+@dataclass
+class Draft:
+    """What the gate reads of a guide: its served HTML and the facts around it (saved or staged)."""
+
+    slug: str
+    html: str
+    references: int
+    summary: str
+    topics: int
+    reviewer: bool = True
+    last_reviewed: bool = True
+    next_review_due: bool = True
+
+
+def guide_rules(draft, old_slugs):
+    """(stats, problems) for one guide: the editorial rules, as plain messages naming each rule."""
+    words, grade = readability(prose_text(draft.html))
+    links = len(linked_guides(draft.html, old_slugs) - {draft.slug})
+    problems = []
+    if grade > MAX_GRADE:
+        problems.append(f"Flesch-Kincaid grade {grade:.2f} is above {MAX_GRADE}")
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        problems.append(f"{words} words of prose; a guide needs {MIN_WORDS}-{MAX_WORDS}")
+    if draft.references < MIN_REFERENCES:
+        problems.append(f"cites {draft.references} distinct reference(s); at least {MIN_REFERENCES} needed")
+    if not draft.reviewer:
+        problems.append("has no reviewer")
+    if not draft.last_reviewed:
+        problems.append("has no last-reviewed date")
+    if not draft.next_review_due:
+        problems.append("has no next-review-due date")
+    if not MIN_SUMMARY <= len(draft.summary) <= MAX_SUMMARY:
+        problems.append(f"summary is {len(draft.summary)} characters; it must be {MIN_SUMMARY}-{MAX_SUMMARY}")
+    if links < MIN_INTERNAL_LINKS:
+        problems.append(f"links to {links} other guide(s); at least {MIN_INTERNAL_LINKS} needed")
+    if not draft.topics:
+        problems.append("has no topic")
+    return GuideStats(draft.slug, words, grade, draft.references, links), problems
+
+
+def old_slug_map():
+    return dict(SlugHistory.objects.values_list("old_slug", "article__slug"))
+
+
 def check_guides(report):
     """Readability, sourcing, review dates, summary, links and topics of published guides."""
-    old_slugs = dict(SlugHistory.objects.values_list("old_slug", "article__slug"))
+    old_slugs = old_slug_map()
     guides = list(Article.objects.published().select_related("reviewer").prefetch_related("topics").order_by("slug"))
     lookups = resolvers.lookups(*(guide.body_html for guide in guides))
     for guide in guides:
-        subject = f"guide {guide.slug}"
-        html = fill(guide.body_html, lookups)  # as readers are served it
-        words, grade = readability(prose_text(html))
-        references = guide.citations.count()
-        links = len(linked_guides(html, old_slugs) - {guide.slug})
-        report.guides.append(GuideStats(guide.slug, words, grade, references, links))
-
-        def problem(message, subject=subject):
-            report.problems.append(Problem(subject, message))
-
-        if grade > MAX_GRADE:
-            problem(f"Flesch-Kincaid grade {grade:.2f} is above {MAX_GRADE}")
-        if not MIN_WORDS <= words <= MAX_WORDS:
-            problem(f"{words} words of prose; a guide needs {MIN_WORDS}-{MAX_WORDS}")
-        if references < MIN_REFERENCES:
-            problem(f"cites {references} distinct reference(s); at least {MIN_REFERENCES} needed")
-        if guide.reviewer_id is None:
-            problem("has no reviewer")
-        if guide.last_reviewed is None:
-            problem("has no last-reviewed date")
-        if guide.next_review_due is None:
-            problem("has no next-review-due date")
-        if not MIN_SUMMARY <= len(guide.summary) <= MAX_SUMMARY:
-            problem(f"summary is {len(guide.summary)} characters; it must be {MIN_SUMMARY}-{MAX_SUMMARY}")
-        if links < MIN_INTERNAL_LINKS:
-            problem(f"links to {links} other guide(s); at least {MIN_INTERNAL_LINKS} needed")
-        if not guide.topics.all():
-            problem("has no topic")
+        draft = Draft(
+            guide.slug,
+            fill(guide.body_html, lookups),
+            guide.citations.count(),
+            guide.summary,
+            len(guide.topics.all()),
+            guide.reviewer_id is not None,
+            guide.last_reviewed is not None,
+            guide.next_review_due is not None,
+        )  # as readers are served it
+        stats, problems = guide_rules(draft, old_slugs)
+        report.guides.append(stats)
+        report.problems += [Problem(f"guide {guide.slug}", message) for message in problems]
     if report.guides:
         report.median_grade = statistics.median(g.grade for g in report.guides)
         if report.median_grade > MAX_MEDIAN_GRADE:

@@ -10,12 +10,14 @@ The models live in submodules; import them from here (``from guides.models impor
 - ``data``: ``Food``, ``SupplementForm``, ``Interaction``, ``IntakeValue``;
 - ``articles``: ``Topic``, ``Article``, ``Citation``, ``FAQ``, ``Page``, ``SlugHistory``;
 - ``search``: ``SearchTerm``, ``SearchDocument``, ``SearchWord``, ``SEARCH_TERM_RE``;
+- ``review``: ``Change``, ``ChangeEvent`` (staged changes awaiting medical review);
 - ``sync``: ``SyncRecord``, what ``content/`` and the database last agreed on.
 """
 
 from .articles import A_TO_Z, FAQ, Article, ArticleQuerySet, Citation, FAQQuerySet, Page, SlugHistory, Topic
 from .base import WORDS_PER_MINUTE, RenderedMarkdown, next_year, today
 from .data import Food, IntakeValue, Interaction, SupplementForm
+from .review import Change, ChangeEvent
 from .search import SEARCH_TERM_RE, SearchDocument, SearchTerm, SearchWord
 from .sources import Person, Reference, cite_key_validator, doi_validator, pmid_validator
 from .sync import SyncRecord
@@ -27,6 +29,8 @@ __all__ = [
     "WORDS_PER_MINUTE",
     "Article",
     "ArticleQuerySet",
+    "Change",
+    "ChangeEvent",
     "Citation",
     "FAQQuerySet",
     "Food",

@@ -61,7 +61,7 @@ class Article(RenderedMarkdown, models.Model):
     """A guide page."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
+        DRAFT = "draft", "Draft"  # not yet published; its changes are reviewed before it is
         PUBLISHED = "published", "Published"
 
     slug = models.SlugField(unique=True, max_length=100)
@@ -115,6 +115,11 @@ class Article(RenderedMarkdown, models.Model):
 
     def get_absolute_url(self):
         return reverse("guides:article", args=[self.slug])
+
+    @property
+    def review_overdue(self):
+        """Whether the date for the next medical review has passed (readers are told so)."""
+        return self.next_review_due is not None and self.next_review_due < today()
 
     @property
     def is_published(self):

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -27,6 +28,14 @@ class Person(models.Model):
     credentials = models.CharField(max_length=120, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AUTHOR)
     bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The account this person signs reviews with: their approvals name them in the byline.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -26,9 +26,10 @@ class GuidePage:
     sources: tuple
     faqs: tuple  # ((faq, answer_html), ...)
     related: tuple
+    changes: tuple = ()  # ((date, reviewer's note, reviewer), ...): the public "What changed" list
 
 
-def guide_page(article, citations, faqs, related, lookups):
+def guide_page(article, citations, faqs, related, lookups, changes=()):
     """``article``'s page from its ``Citation`` rows (with references), FAQs, related guides and lookups."""
     cited = Citations.of([(c.reference.key, c.occurrences) for c in citations])
     body = fill(article.body_html, lookups, cited)
@@ -42,7 +43,7 @@ def guide_page(article, citations, faqs, related, lookups):
         if key in references
     )
     answers = tuple((faq, fill(faq.answer_html, lookups)) for faq in faqs)
-    return GuidePage(body_html=body, sources=sources, faqs=answers, related=tuple(related))
+    return GuidePage(body_html=body, sources=sources, faqs=answers, related=tuple(related), changes=tuple(changes))
 
 
 def filled_faqs(faqs, lookups):

@@ -328,10 +328,27 @@ def _render(text, options):
     )
 
 
-def check(rendered, known):
-    """Everything ``known`` (references, guides and tables that exist) says is wrong with ``rendered``."""
+def check(rendered, known, text=None):
+    """Everything ``known`` (references, guides and tables that exist) says is wrong with ``rendered``.
+
+    With the source ``text``, each message names the lines it is on ("(line 12)").
+    """
     errors = list(rendered.errors)
-    errors += [f"unknown citation key '{key}'" for key in rendered.cited_keys if not known.has_reference(key)]
-    errors += [f"unknown link target '{slug}'" for slug in rendered.links if not known.has_guide(slug)]
-    errors += [f"unknown table '{name}'" for name in rendered.tables if not known.has_table(name)]
+    found = [
+        (f"unknown citation key '{key}'", "@" + key) for key in rendered.cited_keys if not known.has_reference(key)
+    ]
+    found += [(f"unknown link target '{slug}'", "[[" + slug) for slug in rendered.links if not known.has_guide(slug)]
+    found += [(f"unknown table '{name}'", "[[table:" + name) for name in rendered.tables if not known.has_table(name)]
+    for message, needle in found:
+        lines = _lines_with(text, needle) if text else []
+        where = (
+            f" (line {', '.join(map(str, lines))})"
+            if len(lines) == 1
+            else (f" (lines {', '.join(map(str, lines))})" if lines else "")
+        )
+        errors.append(message + where)
     return errors
+
+
+def _lines_with(text, needle):
+    return [number for number, line in enumerate(text.splitlines(), start=1) if needle in line]

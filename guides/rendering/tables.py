@@ -47,13 +47,24 @@ def _table(label, headers, rows, numeric=(), row_ids=None):
     )
 
 
-def _with_sources(queryset):
-    """``[(row, source_keys)]`` in the queryset's order, in one query (a join on the sources)."""
+REFERENCE_FIELDS = ("key", "authors", "title", "container", "year", "volume", "issue", "pages", "doi", "pmid", "url")
+
+
+def _with_sources(queryset, references):
+    """``[(row, source_keys)]`` in the queryset's order, in one query (a join on the sources).
+
+    The sources' details come with the join, into ``references`` (key -> Reference), so a page's
+    source list needs no further query.
+    """
+    joined = {f"source_{name}": F(f"sources__{name}") for name in REFERENCE_FIELDS}
     rows = {}
-    for obj in queryset.annotate(source_key=F("sources__key")):
+    for obj in queryset.annotate(**joined):
         row, keys = rows.setdefault(obj.pk, (obj, []))
-        if obj.source_key is not None:
-            keys.append(obj.source_key)
+        key = obj.source_key
+        if key is not None:
+            keys.append(key)
+            if key not in references:
+                references[key] = Reference(**{name: getattr(obj, f"source_{name}") for name in REFERENCE_FIELDS})
     return [(row, sorted(keys)) for row, keys in rows.values()]
 
 
@@ -164,18 +175,15 @@ TABLES = {
 
 
 def render(names):
-    """``{name: Table}`` for the known ``names``: each model is read once, and the sources in one more query."""
-    rows = {}
-    tables = {}
+    """``{name: Table}`` for the known ``names``: each model is read once, its sources with it."""
+    rows, tables, references = {}, {}, {}
     for name in names:
         if name not in TABLES:
             continue
         source, renderer = TABLES[name]
         if source not in rows:
-            rows[source] = _with_sources(SOURCES[source]())
+            rows[source] = _with_sources(SOURCES[source](), references)
         tables[name] = renderer(rows[source])
-    keys = {key for table in tables.values() for key in table.source_keys}
-    references = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)} if keys else {}
     return {
         name: replace(table, references=tuple(references[k] for k in table.source_keys if k in references))
         for name, table in tables.items()

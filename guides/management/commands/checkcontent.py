@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from guides.editorial import quality
+
 
 class Command(BaseCommand):
     help = (
@@ -19,10 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, facts, **options):
-        try:
-            from guides.editorial import quality
-        except ImportError as exc:  # textstat is a development dependency
-            raise CommandError(f"checkcontent needs the development tools (make dev-venv): {exc}")
         try:
             report = quality.run(facts)
         except (OSError, ValueError) as exc:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from guides.content.format import SPECS, ContentInvalid
 from guides.content.sync import ACTIONS, ContentConflict, load
+from guides.editorial import quality
 
 
 class Command(BaseCommand):
@@ -47,3 +48,16 @@ class Command(BaseCommand):
             )
         elif not report.changed and not dry_run:
             self.stdout.write("No changes: the database and content/ hold the same content.")
+        if not dry_run:
+            self.quality_warnings()
+
+    def quality_warnings(self):
+        """The editorial rules that block approval in admin, run on every published guide as loaded."""
+        checked = quality.Report()
+        quality.check_guides(checked)
+        for problem in checked.problems:
+            self.stderr.write(f"warning: {problem} (an editorial rule: a reviewer could not approve this)")
+        if checked.problems:
+            self.stderr.write(
+                f"{len(checked.problems)} editorial rule(s) broken; run checkcontent for the full report."
+            )

@@ -1,6 +1,7 @@
-"""Admin forms: the same validation as ``content/``, and no silent overwrites.
+"""The content form: the same validation in admin as in ``content/``, and no silent overwrites.
 
-``ContentForm`` is the form of every content admin and inline:
+``ContentForm`` is the form of every content admin and inline, and the form a reviewed
+change is applied through (``guides.editorial.workflow``):
 
 - fields that ``content/`` requires (``guides.content.format.SPECS``) are required here too,
   and Markdown is checked exactly as the loader checks it, so whatever admin accepts, export
@@ -19,10 +20,10 @@ from django.utils.http import urlencode
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.models import Version
 
-from ..content.database import row_hash
-from ..content.format import SPEC_BY_MODEL
 from ..models.base import normalise_text
 from ..rendering import pipeline, resolvers
+from .database import row_hash
+from .format import SPEC_BY_MODEL
 
 
 class TextField(forms.CharField):
@@ -74,8 +75,16 @@ class ContentForm(forms.ModelForm):
             if fld.required and fld.name in self.fields:
                 self.fields[fld.name].required = True
         if self.instance.pk and self.spec and not self.is_bound:
-            self.initial["base_hash"] = row_hash(self.spec, self.instance)
+            self.initial["base_hash"] = self.state_hash(self.instance)
         self.fields["base_hash"].initial = self.initial.get("base_hash", "")
+
+    def state_hash(self, obj):
+        """What the form was built from, as a hash: the row as saved (a staged form: its open draft)."""
+        return row_hash(self.spec, obj)
+
+    def who_saved(self, obj):
+        """Who last saved what the form edits, for the message when a save is refused."""
+        return saved_by(obj)
 
     @cached_property
     def changed_data(self):
@@ -89,7 +98,7 @@ class ContentForm(forms.ModelForm):
         for field in getattr(model, "markdown_fields", {}):
             if field in cleaned and field not in self.errors:
                 rendered = pipeline.render(cleaned[field], model.markdown_options(field))
-                problems = pipeline.check(rendered, resolvers.Known.in_database(rendered))
+                problems = pipeline.check(rendered, resolvers.Known.in_database(rendered), cleaned[field])
                 for problem in problems:
                     self.add_error(field, problem)
         return cleaned
@@ -100,9 +109,9 @@ class ContentForm(forms.ModelForm):
         current = type(self.instance).objects.filter(pk=self.instance.pk).first()
         if current is None:
             raise forms.ValidationError("This was deleted while you were editing it. Copy your text before you leave.")
-        if row_hash(self.spec, current) != base:
+        if self.state_hash(current) != base:
             raise forms.ValidationError(
-                f"{saved_by(current)} saved a change to this while you were editing, so your save was refused "
+                f"{self.who_saved(current)} saved a change to this while you were editing, so your save was refused "
                 "to keep their work. Your text is still in the form: copy it, reload the page to see their "
                 "version (History compares the two), then make your change again.",
                 code="stale",
