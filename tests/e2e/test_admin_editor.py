@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from guides.models import Article, Reference
+from guides.models import Article, Person, Reference
 from guides.permissions import ensure_editors_group
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,6 @@ def test_editor_creates_previews_and_publishes_a_guide(site, editor_login, page)
     page.press("#id_title", "Tab")
     expect(page.locator("#id_slug")).not_to_have_value("")  # the admin's prepopulate script ran
     page.fill("#id_slug", SLUG)
-    page.select_option("#id_status", "published")
     page.fill("#id_summary", "Whether magnesium helps sleep, what the studies show, and who should be careful.")
     page.fill("#id_key_points", "Evidence for sleep is limited.\nAsk a pharmacist first.")
     page.fill("#id_body", BODY)
@@ -78,16 +77,25 @@ def test_editor_creates_previews_and_publishes_a_guide(site, editor_login, page)
     page.locator("#id_topics_from option", has_text="Magnesium deficiency").dblclick()
     expect(page.locator("#id_topics_to option")).to_have_count(1)
     page.select_option("#id_author", label="Editorial Team")
-    page.select_option("#id_reviewer", label="Medical Review Team")
     today = timezone.localdate()
     page.fill("#id_published", today.isoformat())
-    page.fill("#id_last_reviewed", today.isoformat())
-    page.fill("#id_next_review_due", today.replace(year=today.year + 1).isoformat())
+    # Status, reviewer and review dates are set by a reviewer's approval, never typed (issue 13).
+    for field in ("status", "reviewer", "last_reviewed", "next_review_due"):
+        expect(page.locator(f"#id_{field}")).to_have_count(0)
     page.locator("input[name='_save']").click()
 
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text("saved as a draft that readers cannot see")
     article = Article.objects.get(slug=SLUG)
-    assert article.is_published and list(article.topics.values_list("slug", flat=True)) == ["deficiency"]
+    assert not article.is_published and list(article.topics.values_list("slug", flat=True)) == ["deficiency"]
+    assert page.request.get(site + f"/guides/{SLUG}/").status == 404  # readers cannot see a draft
+    page.get_by_role("link", name="View on site").click()  # on a draft: the staff preview
+    expect(page.locator(".preview-banner")).to_contain_text("readers cannot see this guide yet")
+    expect(page.locator("h1")).to_have_text(TITLE)
+
+    # Approval publishes it (tests/test_review.py drives the approval itself); the reader's side:
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, reviewer=Person.objects.get(slug="medical-review-team")
+    )
 
     # The reader's side: the guide, its numbered source, and a way in from its topic hub.
     page.goto(site + f"/guides/{SLUG}/")
