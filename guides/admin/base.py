@@ -12,11 +12,11 @@
 
 from django.contrib.admin.utils import flatten
 from django.db import models
-from django.utils.html import escape
 from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
 from ..content.forms import ContentForm, PreviewWidget, TextField
+from ..models.base import normalise_text
 from .links import linked_from
 
 
@@ -43,15 +43,18 @@ class ContentFields:
 
 
 def safe_diff(old, new):
-    """django-reversion-compare's readable diff of two texts, escaped first: its helper does not escape."""
-    return html_diff(escape(old), escape(new))
+    """django-reversion-compare's readable diff of two texts (its helper escapes both, then marks the result safe).
+
+    Line endings are compared as saved (LF): a browser's CRLF is not a change.
+    """
+    return html_diff(normalise_text(old), normalise_text(new))
 
 
 class ContentAdmin(ContentFields, CompareVersionAdmin):
     history_latest_first = True
 
-    # django-reversion-compare builds its diffs from raw field values without escaping them, so an
-    # editor's "<script>" would run in a reviewer's browser; every diff here goes through safe_diff.
+    # Every diff here goes through safe_diff (html_diff escapes the values), never through a template
+    # that marks raw field values safe.
     def fallback_compare(self, obj_compare):
         return safe_diff(*obj_compare.to_string())
 

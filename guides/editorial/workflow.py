@@ -73,9 +73,14 @@ def open_change(model, pk):
 def form_data(post, fields):
     """The submitted values of the form's own ``fields``: ``{name: [values]}``, without buttons and tokens.
 
-    Anything else in the POST (a read-only field such as ``last_reviewed``, typed in by hand) is dropped.
+    Line endings are stored as LF. Anything else in the POST (a read-only field such as ``last_reviewed``, typed in by hand) is dropped.
     """
-    return {name: values for name, values in post.lists() if name in fields and name not in FORM_ONLY}
+    kept = {}
+    for name, values in post.lists():
+        field = name.removeprefix("initial-")  # a field with a callable default sends its initial value too
+        if field in fields and field not in FORM_ONLY:
+            kept[name] = [normalise_text(value) for value in values]  # a browser's CRLF is not a change
+    return kept
 
 
 def data_hash(data):
