@@ -68,9 +68,9 @@ lint: dev-venv
 check: dev-venv
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py checkcontent
 
-## make screenshots: PNGs of every page type at 360 and 1280 px in screenshots/
+## make screenshots: PNGs of every page type at 390 and 1280 px, light and dark, and the admin edit page, review dashboard and a guide's What changed at 1280 px, in screenshots/
 screenshots: dev-venv
-	SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/python -m pytest --ds=config.test_settings tests/e2e/test_screenshots.py -m screenshots -p no:cacheprovider -q
+	SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/python -m pytest --ds=config.test_settings tests/e2e/test_screenshots.py tests/e2e/test_screenshots_admin.py -m screenshots -p no:cacheprovider -q
 
 ## make bench: throughput and latency of key pages against the static-file ceiling
 ## make bench SCALE=1 (or make bench-scale): the same pages at 100 and at 10,000 guides

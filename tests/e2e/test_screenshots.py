@@ -1,4 +1,4 @@
-"""``make screenshots``: a full-page PNG of every page type at 360 px and 1280 px, light and dark.
+"""``make screenshots``: a full-page PNG of every page type at 390 px and 1280 px, light and dark.
 
 Deselected unless SCREENSHOTS=1 (see conftest). Files go to screenshots/ (git-ignored).
 """
