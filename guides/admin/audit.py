@@ -10,9 +10,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 from reversion.models import Revision
 
+from .base import StaffReadOnlyAdmin
+
 
 @admin.register(Revision)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(StaffReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("date_created", "who", "comment", "changed")
     list_filter = ("date_created", "user")
     search_fields = ("comment", "user__username", "version__object_repr")
@@ -40,18 +42,3 @@ class AuditLogAdmin(admin.ModelAdmin):
                 url = ""
             items.append((url, f"{ct.name}: {version.object_repr}"))
         return format_html_join(", ", '<a href="{}">{}</a>', items) if items else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff

@@ -42,6 +42,29 @@ class ContentFields:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin:
+    """An admin list that nobody adds to, changes or deletes from (a log, a queue, a derived index)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StaffReadOnlyAdmin(ReadOnlyAdmin):
+    """Read-only, and readable by every active staff user (editors and reviewers alike)."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+
 def safe_diff(old, new):
     """django-reversion-compare's readable diff of two texts (its helper escapes both, then marks the result safe).
 

@@ -22,7 +22,7 @@ from django.utils.html import format_html
 
 from ..editorial import workflow
 from ..models import Article, Change
-from .base import ContentAdmin, safe_diff
+from .base import ContentAdmin, StaffReadOnlyAdmin, safe_diff
 
 
 def draft_initial(change, fields):
@@ -203,7 +203,7 @@ def field_diffs(form):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(StaffReadOnlyAdmin, admin.ModelAdmin):
     """The review queue: every staged change, and the review page for each."""
 
     list_display = ("object_repr", "kind", "state", "created_by", "updated_at", "review_link")
@@ -224,21 +224,6 @@ class ChangeAdmin(admin.ModelAdmin):
             "<int:change_id>/review/", self.admin_site.admin_view(self.review_view), name="guides_change_review"
         )
         return [review, *super().get_urls()]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
 
     def review_view(self, request, change_id):
         change = get_object_or_404(Change.objects.select_related("content_type", "created_by"), pk=change_id)
